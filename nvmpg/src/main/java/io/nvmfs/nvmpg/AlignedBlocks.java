@@ -1,0 +1,27 @@
+package io.nvmfs.nvmpg;
+
+/** Decomposes a page range into the fewest naturally aligned power-of-two blocks. */
+final class AlignedBlocks {
+    @FunctionalInterface
+    interface BlockConsumer {
+        void accept(long page, int order);
+    }
+
+    private AlignedBlocks() {}
+
+    /**
+     * Calls {@code out} for each block of the greedy decomposition of {@code [start, end)}:
+     * at each step the largest block that starts here, is aligned to its size, fits, and does
+     * not exceed {@link Pages#MAX_ORDER}. At most 2 * 64 blocks for any range.
+     */
+    static void forEach(long start, long end, BlockConsumer out) {
+        long page = start;
+        while (page < end) {
+            int alignOrder = page == 0 ? Pages.MAX_ORDER : Long.numberOfTrailingZeros(page);
+            int fitOrder = 63 - Long.numberOfLeadingZeros(end - page);
+            int order = Math.min(Math.min(alignOrder, fitOrder), Pages.MAX_ORDER);
+            out.accept(page, order);
+            page += 1L << order;
+        }
+    }
+}
