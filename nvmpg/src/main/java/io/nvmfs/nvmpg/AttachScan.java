@@ -107,8 +107,7 @@ final class AttachScan {
 
     private void restoreCopy(long offset, String name, CorruptNamespaceException problem) {
         if (writable) {
-            SuperblockFormat.write(media, offset, superblock);
-            media.persist(offset, Pages.SIZE);
+            SuperblockFormat.writeDurably(media, offset, superblock);
             repairs.add(name + " rewritten from the other copy (" + problem.getMessage() + ")");
         } else {
             repairs.add(name + " is bad, not rewritten (read-only): " + problem.getMessage());

@@ -3,10 +3,12 @@ package io.nvmfs.nvmpg;
 /**
  * Writes a fresh, empty nvmpg namespace.
  *
- * <p>Atomic by order of persists: (1) both superblock pages are zeroed and persisted, so an
- * interrupted format can never leave an older format's superblock in front of new owner data;
+ * <p>Atomic by order of persists: (1) the magic of each superblock copy is cleared and persisted
+ * (one 8-byte store each), then both pages are zeroed and persisted, so an interrupted format
+ * can never leave an older format's superblock in front of new owner data;
  * (2) the owner table, holding only the allocator's own owner, is written and persisted;
- * (3) the backup superblock, then (4) the primary, each written and persisted. A valid copy
+ * (3) the backup superblock, then (4) the primary, each written magic-last
+ * ({@link SuperblockFormat#writeDurably}). A valid copy
  * exists only after everything it describes is durable, so a crash leaves either no valid
  * superblock or a complete namespace (attach restores a missing primary from the backup).
  */
@@ -21,6 +23,13 @@ final class Formatter {
         }
         long primary = Pages.toBytes(Layout.PRIMARY_SUPERBLOCK_PAGE);
         long backup = Pages.toBytes(Layout.backupSuperblockPage(pages));
+        // Kill each copy's magic with one aligned store first: from here on an interrupted format
+        // reads as "not formatted" (or, while the backup magic survives, as the old namespace,
+        // whose owner table is still intact), never as a half-zeroed superblock.
+        media.putLong(primary + SuperblockFormat.OFF_MAGIC, 0);
+        media.persist(primary + SuperblockFormat.OFF_MAGIC, 8);
+        media.putLong(backup + SuperblockFormat.OFF_MAGIC, 0);
+        media.persist(backup + SuperblockFormat.OFF_MAGIC, 8);
         media.zero(primary, Pages.SIZE);
         media.zero(backup, Pages.SIZE);
         media.persist(primary, Pages.SIZE);
@@ -36,9 +45,7 @@ final class Formatter {
         Superblock sb = new Superblock(SuperblockFormat.VERSION, 0, 0, 0, Pages.MAX_ORDER, pages, options.uuid(),
                 Layout.OWNER_TABLE_PAGE, OwnerTableFormat.SLOTS, Layout.backupSuperblockPage(pages),
                 options.formatTimeMillis(), options.label());
-        SuperblockFormat.write(media, backup, sb);
-        media.persist(backup, Pages.SIZE);
-        SuperblockFormat.write(media, primary, sb);
-        media.persist(primary, Pages.SIZE);
+        SuperblockFormat.writeDurably(media, backup, sb);
+        SuperblockFormat.writeDurably(media, primary, sb);
     }
 }

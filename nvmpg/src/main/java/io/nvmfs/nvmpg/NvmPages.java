@@ -226,10 +226,10 @@ public final class NvmPages {
         media.persist(off, 8);
         lock.lock();
         try {
-            releaseSlotLocked(o, ref);
-            buddy.give(page, order);
             o.pages -= 1L << order;
             o.records--;
+            releaseSlotLocked(o, ref);
+            buddy.give(page, order);
         } finally {
             lock.unlock();
         }
@@ -404,8 +404,7 @@ public final class NvmPages {
         int ref = recordPages.reserve(o);
         if (ref == RecordPages.NONE) {
             linkNewRecordPageLocked(o, RecordWord.EMPTY);
-            recordPages.release(o, RecordPages.ref(o.chainHead, 0));
-            ref = recordPages.reserve(o);
+            ref = RecordPages.ref(o.chainHead, 0);
         }
         return ref;
     }
@@ -434,12 +433,25 @@ public final class NvmPages {
         allocator.records++;
     }
 
-    /** Frees a slot whose zero store is persisted, unlinking its page if it is an extra empty one. */
+    /**
+     * Frees a slot whose zero store is persisted (or that was never written). An owner keeps at
+     * most one empty record page as a spare while it holds records, and none once it holds no
+     * record, so freeing everything gives back every page. Call after updating {@code o.records}.
+     */
     private void releaseSlotLocked(OwnerState o, int ref) {
         RecordPage empty = recordPages.release(o, ref);
-        if (empty == null) {
-            return;
+        if (empty != null) {
+            unlinkLocked(o, empty);
         }
+        if (o.records == 0) {
+            while (o.chainHead != null) {
+                unlinkLocked(o, o.chainHead);
+            }
+        }
+    }
+
+    /** Unlinks an empty record page with one persisted store to its predecessor's link, then frees it. */
+    private void unlinkLocked(OwnerState o, RecordPage empty) {
         long next = empty.chainNext == null ? 0 : empty.chainNext.page;
         long link = empty.chainPrev == null
                 ? OwnerTableFormat.headOffset(o.owner.slot())

@@ -54,8 +54,23 @@ final class SuperblockFormat {
 
     private SuperblockFormat() {}
 
-    /** Writes {@code sb} into the page at {@code pageOffset}, zeroing the rest of the page. Does not persist. */
-    static void write(Media media, long pageOffset, Superblock sb) {
+    /**
+     * Writes {@code sb} as the copy at {@code pageOffset} so that a crash at any point leaves the
+     * copy either without magic or complete: (1) clear the magic, persist; (2) write every other
+     * field and the CRC (computed as if the magic were there), persist; (3) store the magic,
+     * persist. Step 3 is the commit of this copy.
+     */
+    static void writeDurably(Media media, long pageOffset, Superblock sb) {
+        media.putLong(pageOffset + OFF_MAGIC, 0);
+        media.persist(pageOffset + OFF_MAGIC, 8);
+        writeBody(media, pageOffset, sb);
+        media.persist(pageOffset, Pages.SIZE);
+        media.putLong(pageOffset + OFF_MAGIC, MAGIC);
+        media.persist(pageOffset + OFF_MAGIC, 8);
+    }
+
+    /** Writes every field but the magic (left 0), with the CRC the complete copy will have. */
+    private static void writeBody(Media media, long pageOffset, Superblock sb) {
         MemorySegment s = media.segment();
         media.zero(pageOffset, Pages.SIZE);
         s.set(Media.LONG, pageOffset + OFF_MAGIC, MAGIC);
@@ -74,6 +89,7 @@ final class SuperblockFormat {
         s.set(Media.LONG, pageOffset + OFF_FORMAT_TIME, sb.formatTimeMillis());
         Labels.write(s, pageOffset + OFF_LABEL, LABEL_BYTES, sb.label());
         s.set(Media.INT, pageOffset + OFF_CRC, Crc32c.of(s, pageOffset, OFF_CRC));
+        s.set(Media.LONG, pageOffset + OFF_MAGIC, 0L);
     }
 
     static boolean hasMagic(Media media, long pageOffset) {
