@@ -145,9 +145,15 @@ final class AttachScan {
         int slot = o.owner.slot();
         OwnerState allocator = owners[OwnerTableFormat.ALLOCATOR_SLOT];
         String linkWhere = "owner slot " + slot + " (" + o.owner + ") head";
-        long page = media.getLong(OwnerTableFormat.headOffset(slot));
+        long linkWord = media.getLong(OwnerTableFormat.headOffset(slot));
+        long holder = LinkWord.headHolder(slot);
         RecordPage tail = null;
-        while (page != 0) {
+        while (linkWord != LinkWord.END) {
+            String linkProblem = LinkWord.problem(linkWord, holder);
+            if (linkProblem != null) {
+                throw new CorruptNamespaceException(linkWhere, linkProblem);
+            }
+            long page = LinkWord.target(linkWord);
             if (page < Layout.FIRST_USABLE_PAGE || page >= usableEnd) {
                 throw new CorruptNamespaceException(linkWhere, "link to page " + Pages.hex(page)
                         + " lies outside the buddy space [" + Pages.hex(Layout.FIRST_USABLE_PAGE) + ", " + Pages.hex(usableEnd) + ")");
@@ -174,7 +180,8 @@ final class AttachScan {
             }
             tail = rp;
             linkWhere = where + " next";
-            page = media.getLong(RecordPageFormat.nextOffset(page));
+            holder = page;
+            linkWord = media.getLong(RecordPageFormat.nextOffset(page));
         }
     }
 

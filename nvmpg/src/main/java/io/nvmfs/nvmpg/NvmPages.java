@@ -421,7 +421,7 @@ public final class NvmPages {
         RecordPageFormat.init(media, page, slot, next);
         media.putLong(RecordPageFormat.slotOffset(page, 0), firstRecord);
         media.persist(Pages.toBytes(page), Pages.SIZE);
-        media.putLong(OwnerTableFormat.headOffset(slot), page);
+        media.putLong(OwnerTableFormat.headOffset(slot), LinkWord.encode(page, LinkWord.headHolder(slot)));
         media.persist(OwnerTableFormat.headOffset(slot), 8);
         RecordPage rp = recordPages.addAtHead(o, page);
         recordPages.reserve(o);
@@ -453,10 +453,16 @@ public final class NvmPages {
     /** Unlinks an empty record page with one persisted store to its predecessor's link, then frees it. */
     private void unlinkLocked(OwnerState o, RecordPage empty) {
         long next = empty.chainNext == null ? 0 : empty.chainNext.page;
-        long link = empty.chainPrev == null
-                ? OwnerTableFormat.headOffset(o.owner.slot())
-                : RecordPageFormat.nextOffset(empty.chainPrev.page);
-        media.putLong(link, next);
+        long link;
+        long holder;
+        if (empty.chainPrev == null) {
+            link = OwnerTableFormat.headOffset(o.owner.slot());
+            holder = LinkWord.headHolder(o.owner.slot());
+        } else {
+            link = RecordPageFormat.nextOffset(empty.chainPrev.page);
+            holder = empty.chainPrev.page;
+        }
+        media.putLong(link, LinkWord.encode(next, holder));
         media.persist(link, 8);
         recordPages.remove(o, empty);
         buddy.give(empty.page, 0);

@@ -12,7 +12,7 @@ import java.util.UUID;
  *   8    16  uuid    owner UUID (most significant half first)
  *  24    32  label   UTF-8, NUL-padded, at most 31 bytes
  *  56     8  reserved 0
- *  64     8  head    page number of the first record page of this owner's chain; 0 = no records
+ *  64     8  head    link word ({@link LinkWord}, holder = headHolder(slot)) to the first record page; 0 = none
  *  72     8  root    eight bytes the owner uses for its own root pointer; nvmpg never interprets them
  *  80    48  reserved 0
  * </pre>

@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
  *   8     8  self    this page's own page number (catches misdirected links)
  *  16     4  crc32c  CRC32C of bytes 0..15
  *  20     4  reserved 0
- *  24     8  next    page number of the next record page in the chain; 0 = end
+ *  24     8  next    link word ({@link LinkWord}, holder = this page) to the next record page; 0 = end
  *  32    32  reserved 0
  *  64  4032  504 record slots, 8 bytes each (see {@link RecordWord}); 0 = empty slot
  * </pre>
@@ -44,7 +44,7 @@ final class RecordPageFormat {
         s.set(Media.SHORT, off + OFF_OWNER, (short) ownerSlot);
         s.set(Media.LONG, off + OFF_SELF, page);
         s.set(Media.INT, off + OFF_CRC, Crc32c.of(s, off, OFF_CRC));
-        s.set(Media.LONG, off + OFF_NEXT, next);
+        s.set(Media.LONG, off + OFF_NEXT, LinkWord.encode(next, page));
     }
 
     /** Null when the header is valid for a page of {@code ownerSlot} at {@code page}, else what is wrong. */
