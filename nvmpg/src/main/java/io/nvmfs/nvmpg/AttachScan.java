@@ -28,7 +28,7 @@ final class AttachScan {
     final List<String> repairs = new ArrayList<>();
     final OwnerState[] owners = new OwnerState[OwnerTableFormat.SLOTS];
     final RecordPages recordPages = new RecordPages();
-    final LongIntHashMap index = new LongIntHashMap();
+    final RecordIndex index;
     final Buddy buddy = new Buddy();
     Superblock superblock;
     /** First page past the buddy space: the backup superblock. */
@@ -43,6 +43,7 @@ final class AttachScan {
     private AttachScan(Media media, boolean writable) {
         this.media = media;
         this.writable = writable;
+        this.index = new RecordIndex(media, recordPages);
     }
 
     static AttachScan run(Media media, boolean writable) throws NvmpgException {
@@ -202,7 +203,7 @@ final class AttachScan {
                     + Pages.hex(Layout.FIRST_USABLE_PAGE) + ", " + Pages.hex(usableEnd) + ")");
         }
         int ref = RecordPages.ref(rp, slot);
-        int previous = index.putIfAbsent(start, ref, RecordPages.NONE);
+        int previous = index.putIfAbsent(start, ref);
         if (previous != RecordPages.NONE) {
             throw new CorruptNamespaceException(where, block + " overlaps " + describeRecord(previous));
         }
@@ -247,7 +248,7 @@ final class AttachScan {
 
     private void dropUncommittedSplit(long start, int order, int ownerSlot, long outerStart, int outerOrder) {
         OwnerState o = owners[ownerSlot];
-        int ref = index.remove(start, RecordPages.NONE);
+        int ref = index.remove(start);
         RecordPage rp = recordPages.pageOf(ref);
         String what = new Block(start, order) + " of owner " + o.owner + " nested in " + new Block(outerStart, outerOrder);
         if (!writable) {
@@ -294,7 +295,7 @@ final class AttachScan {
         if (ownerSlot == OwnerTableFormat.ALLOCATOR_SLOT) {
             return "record page " + Pages.hex(Pages.toBytes(start));
         }
-        int ref = index.get(start, RecordPages.NONE);
+        int ref = index.get(start);
         RecordPage rp = recordPages.pageOf(ref);
         return "record page " + Pages.hex(Pages.toBytes(rp.page)) + " slot " + RecordPages.slotOf(ref);
     }

@@ -56,7 +56,8 @@ public record Media(MemorySegment segment, Persistence persistence, MappingMode 
         segment.set(INT, offset, value);
     }
 
-    void persist(long offset, long length) {
+    /** Makes the range durable through this media's {@link Persistence}. */
+    public void persist(long offset, long length) {
         persistence.persist(offset, length);
     }
 

@@ -28,10 +28,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Concurrency</h2>
  * One {@link ReentrantLock} guards every DRAM structure (buddy, index, record pages, owner
- * states). Persists of record words are made outside it: a slot reserved under the lock is
- * private to its thread until the lock is taken again. Only the rare record-page link and
- * unlink persist under the lock, because other threads' records depend on them. There is no
- * other lock, hence no lock order to keep.
+ * states). Record words are stored under it (the index reads its keys from them) but the
+ * persists of alloc and free are made outside it: a reserved slot, or a block already taken
+ * out of the index, is private to its thread until the lock is taken again. The rare
+ * record-page link/unlink and release/split persist under the lock, because other threads'
+ * records or the index depend on them. There is no other lock, hence no lock order to keep.
  */
 public final class NvmPages {
     private final Media media;
@@ -46,7 +47,7 @@ public final class NvmPages {
     /** Guarded by lock. */
     private final RecordPages recordPages;
     /** First page of each allocated block to its slot reference. Guarded by lock. */
-    private final LongIntHashMap index;
+    private final RecordIndex index;
     /** Guarded by lock. */
     private final Buddy buddy;
 
@@ -177,32 +178,34 @@ public final class NvmPages {
         Pages.checkOrder(order);
         checkWritable();
         long page;
-        int ref;
+        long off;
         lock.lock();
         try {
             OwnerState o = state(owner);
             page = takeLocked(order);
-            ref = recordPages.reserve(o);
+            long word = RecordWord.encode(page, order, owner.slot());
+            int ref = recordPages.reserve(o);
             if (ref == RecordPages.NONE) {
                 try {
-                    linkNewRecordPageLocked(o, RecordWord.encode(page, order, owner.slot()));
+                    linkNewRecordPageLocked(o, word);
                 } catch (OutOfSpaceException e) {
                     buddy.give(page, order);
                     throw e;
                 }
-                index.putIfAbsent(page, RecordPages.ref(o.chainHead, 0), RecordPages.NONE);
+                index.putIfAbsent(page, RecordPages.ref(o.chainHead, 0));
                 o.pages += 1L << order;
                 o.records++;
                 return page;
             }
-            index.putIfAbsent(page, ref, RecordPages.NONE);
+            // The store is made under the lock (the index reads keys from it); its persist is not.
+            off = slotOffset(ref);
+            media.putLong(off, word);
+            index.putIfAbsent(page, ref);
             o.pages += 1L << order;
             o.records++;
         } finally {
             lock.unlock();
         }
-        long off = slotOffset(ref);
-        media.putLong(off, RecordWord.encode(page, order, owner.slot()));
         media.persist(off, 8);
         return page;
     }
@@ -217,7 +220,7 @@ public final class NvmPages {
         try {
             o = state(owner);
             ref = lookupLocked(o, page, order);
-            index.remove(page, RecordPages.NONE);
+            index.remove(page);
         } finally {
             lock.unlock();
         }
@@ -276,16 +279,19 @@ public final class NvmPages {
         return halves;
     }
 
-    /** Atomically replaces one record by records for {@code pieces}, which lie inside it. */
+    /**
+     * Atomically replaces one record by records for {@code pieces}, which lie inside it. Runs
+     * wholly under the lock, persists included: it is rare (hole punch, truncate inside an
+     * extent), and the index must never see a slot whose word is between two meanings.
+     */
     private void replace(Owner owner, long page, int order, List<Block> pieces)
             throws InvalidBlockException, OutOfSpaceException {
         checkWritable();
         int n = pieces.size();
         int[] refs = new int[n];
-        OwnerState o;
         lock.lock();
         try {
-            o = state(owner);
+            OwnerState o = state(owner);
             refs[0] = lookupLocked(o, page, order);
             int reserved = 1;
             try {
@@ -298,22 +304,24 @@ public final class NvmPages {
                 }
                 throw e;
             }
-            index.remove(page, RecordPages.NONE);
-            for (int i = 0; i < n; i++) {
-                index.putIfAbsent(pieces.get(i).page(), refs[i], RecordPages.NONE);
-            }
             o.records += n - 1;
+            // Pieces first: until the commit below they lie nested in the live old record,
+            // and attach clears them.
+            for (int i = 1; i < n; i++) {
+                long off = slotOffset(refs[i]);
+                media.putLong(off, RecordWord.encode(pieces.get(i).page(), pieces.get(i).order(), owner.slot()));
+                media.persist(off, 8);
+            }
+            index.remove(page);
+            long commit = slotOffset(refs[0]);
+            media.putLong(commit, RecordWord.encode(pieces.get(0).page(), pieces.get(0).order(), owner.slot()));
+            media.persist(commit, 8);
+            for (int i = 0; i < n; i++) {
+                index.putIfAbsent(pieces.get(i).page(), refs[i]);
+            }
         } finally {
             lock.unlock();
         }
-        for (int i = 1; i < n; i++) {
-            long off = slotOffset(refs[i]);
-            media.putLong(off, RecordWord.encode(pieces.get(i).page(), pieces.get(i).order(), owner.slot()));
-            media.persist(off, 8);
-        }
-        long commit = slotOffset(refs[0]);
-        media.putLong(commit, RecordWord.encode(pieces.get(0).page(), pieces.get(0).order(), owner.slot()));
-        media.persist(commit, 8);
     }
 
     // ---------------------------------------------------------------- queries
@@ -472,7 +480,7 @@ public final class NvmPages {
     }
 
     private int lookupLocked(OwnerState o, long page, int order) throws InvalidBlockException {
-        int ref = index.get(page, RecordPages.NONE);
+        int ref = index.get(page);
         if (ref == RecordPages.NONE) {
             throw new InvalidBlockException(new Block(page, order) + " is not allocated (double free?)");
         }
