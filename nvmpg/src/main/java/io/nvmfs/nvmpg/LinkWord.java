@@ -50,12 +50,6 @@ final class LinkWord {
     }
 
     private static int check(long target, long holder) {
-        long x = target ^ (holder * 0x9e3779b97f4a7c15L) ^ 0x4c494e4bL;
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        x ^= x >>> 33;
-        x *= 0xc4ceb9fe1a85ec53L;
-        x ^= x >>> 33;
-        return (int) (x >>> 49);
+        return (int) (Mix.fmix64(target ^ (holder * 0x9e3779b97f4a7c15L) ^ 0x4c494e4bL) >>> 49);
     }
 }

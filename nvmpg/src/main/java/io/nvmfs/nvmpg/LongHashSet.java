@@ -32,16 +32,7 @@ final class LongHashSet {
     }
 
     boolean contains(long key) {
-        int mask = table.length - 1;
-        for (int i = slot(key, mask); ; i = (i + 1) & mask) {
-            long k = table[i];
-            if (k == EMPTY) {
-                return false;
-            }
-            if (k == key) {
-                return true;
-            }
-        }
+        return find(key) >= 0;
     }
 
     /** Adds {@code key} (must be non-negative); returns false if it was already present. */
@@ -67,15 +58,24 @@ final class LongHashSet {
     }
 
     boolean remove(long key) {
+        int i = find(key);
+        if (i < 0) {
+            return false;
+        }
+        deleteAt(i);
+        return true;
+    }
+
+    /** Table index of {@code key}, or -1. */
+    private int find(long key) {
         int mask = table.length - 1;
         for (int i = slot(key, mask); ; i = (i + 1) & mask) {
             long k = table[i];
             if (k == EMPTY) {
-                return false;
+                return -1;
             }
             if (k == key) {
-                deleteAt(i);
-                return true;
+                return i;
             }
         }
     }
@@ -132,9 +132,7 @@ final class LongHashSet {
             if (k == EMPTY) {
                 break;
             }
-            int home = slot(k, mask);
-            boolean movable = hole <= i ? (home <= hole || home > i) : (home <= hole && home > i);
-            if (movable) {
+            if (Mix.canFill(hole, i, slot(k, mask))) {
                 table[hole] = k;
                 hole = i;
             }
@@ -169,7 +167,6 @@ final class LongHashSet {
     }
 
     static int slot(long key, int mask) {
-        long h = key * 0x9e3779b97f4a7c15L;
-        return (int) (h ^ (h >>> 32)) & mask;
+        return Mix.slot(key, mask);
     }
 }

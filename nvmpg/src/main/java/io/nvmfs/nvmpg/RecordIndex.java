@@ -34,16 +34,8 @@ final class RecordIndex {
 
     /** Reference of the record of the block starting at {@code page}, or NONE. */
     int get(long page) {
-        int mask = table.length - 1;
-        for (int i = LongHashSet.slot(page, mask); ; i = (i + 1) & mask) {
-            int ref = table[i];
-            if (ref == NONE) {
-                return NONE;
-            }
-            if (keyOf(ref) == page) {
-                return ref;
-            }
-        }
+        int i = find(page);
+        return i < 0 ? NONE : table[i];
     }
 
     /**
@@ -55,7 +47,7 @@ final class RecordIndex {
             rehash(table.length * 2);
         }
         int mask = table.length - 1;
-        for (int i = LongHashSet.slot(page, mask); ; i = (i + 1) & mask) {
+        for (int i = Mix.slot(page, mask); ; i = (i + 1) & mask) {
             int present = table[i];
             if (present == NONE) {
                 table[i] = ref;
@@ -70,15 +62,25 @@ final class RecordIndex {
 
     /** Removes the entry for {@code page} (its slot must still hold the record); returns its reference or NONE. */
     int remove(long page) {
+        int i = find(page);
+        if (i < 0) {
+            return NONE;
+        }
+        int ref = table[i];
+        deleteAt(i);
+        return ref;
+    }
+
+    /** Table index of the entry for {@code page}, or -1. */
+    private int find(long page) {
         int mask = table.length - 1;
-        for (int i = LongHashSet.slot(page, mask); ; i = (i + 1) & mask) {
+        for (int i = Mix.slot(page, mask); ; i = (i + 1) & mask) {
             int ref = table[i];
             if (ref == NONE) {
-                return NONE;
+                return -1;
             }
             if (keyOf(ref) == page) {
-                deleteAt(i);
-                return ref;
+                return i;
             }
         }
     }
@@ -100,9 +102,7 @@ final class RecordIndex {
             if (ref == NONE) {
                 break;
             }
-            int home = LongHashSet.slot(keyOf(ref), mask);
-            boolean movable = hole <= i ? (home <= hole || home > i) : (home <= hole && home > i);
-            if (movable) {
+            if (Mix.canFill(hole, i, Mix.slot(keyOf(ref), mask))) {
                 table[hole] = ref;
                 hole = i;
             }
@@ -120,7 +120,7 @@ final class RecordIndex {
         int mask = capacity - 1;
         for (int ref : old) {
             if (ref != NONE) {
-                int i = LongHashSet.slot(keyOf(ref), mask);
+                int i = Mix.slot(keyOf(ref), mask);
                 while (table[i] != NONE) {
                     i = (i + 1) & mask;
                 }

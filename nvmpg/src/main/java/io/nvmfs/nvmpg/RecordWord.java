@@ -57,13 +57,6 @@ final class RecordWord {
     }
 
     private static int check(long page, int order, int ownerSlot) {
-        long x = page | ((long) order << 40) | ((long) ownerSlot << 46);
-        // fmix64 from MurmurHash3: every input bit affects every output bit.
-        x ^= x >>> 33;
-        x *= 0xff51afd7ed558ccdL;
-        x ^= x >>> 33;
-        x *= 0xc4ceb9fe1a85ec53L;
-        x ^= x >>> 33;
-        return (int) (x >>> 49);
+        return (int) (Mix.fmix64(page | ((long) order << 40) | ((long) ownerSlot << 46)) >>> 49);
     }
 }
