@@ -158,7 +158,9 @@ class JournalTest {
         for (int t = 0; t < threads; t++) {
             assertEquals(perThread, img.get(JournalFormat.LONG_UNALIGNED, HOME + 8L * t));
         }
-        assertTrue(persists[0] < (long) threads * perThread * 6 / 10,
+        // Without group commit every commit persists its own record (plus checkpoints): fewer persists
+        // than commits means committers shared them.
+        assertTrue(persists[0] < (long) threads * perThread,
                 "group commit: " + persists[0] + " persists for " + threads * perThread + " commits");
         shared.close();
     }

@@ -251,9 +251,8 @@ public final class NvmPages {
             throw new IllegalArgumentException("pages [" + from + ", " + (from + count) + ") are not inside "
                     + new Block(page, order));
         }
-        List<Block> kept = new ArrayList<>();
-        AlignedBlocks.forEach(page, from, (p, k) -> kept.add(new Block(p, k)));
-        AlignedBlocks.forEach(from + count, end, (p, k) -> kept.add(new Block(p, k)));
+        List<Block> kept = new ArrayList<>(AlignedBlocks.of(page, from));
+        kept.addAll(AlignedBlocks.of(from + count, end));
         if (kept.isEmpty()) {
             free(owner, page, order);
             return List.of();

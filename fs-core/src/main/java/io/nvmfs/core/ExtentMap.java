@@ -1,0 +1,115 @@
+package io.nvmfs.core;
+
+import java.util.Arrays;
+
+/**
+ * A file's extents in DRAM: non-overlapping blocks sorted by logical page. Extent i maps logical
+ * pages {@code [logical[i], logical[i] + 2^order[i])} to physical pages starting at {@code physical[i]}.
+ * Lookup is a binary search; guarded by the owning inode's lock.
+ */
+final class ExtentMap {
+    private long[] logical = new long[4];
+    private long[] physical = new long[4];
+    private byte[] order = new byte[4];
+    private int count;
+
+    int count() {
+        return count;
+    }
+
+    long logical(int i) {
+        return logical[i];
+    }
+
+    long physical(int i) {
+        return physical[i];
+    }
+
+    int order(int i) {
+        return order[i];
+    }
+
+    long end(int i) {
+        return logical[i] + (1L << order[i]);
+    }
+
+    /** Index of the extent containing logical page {@code page}, or -1. */
+    int find(long page) {
+        int i = floor(page);
+        return i >= 0 && page < end(i) ? i : -1;
+    }
+
+    /** Index of the last extent starting at or before {@code page}, or -1. */
+    int floor(long page) {
+        int lo = 0;
+        int hi = count - 1;
+        int best = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (logical[mid] <= page) {
+                best = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return best;
+    }
+
+    /** First logical page at or after {@code page} that some extent starts at, or Long.MAX_VALUE. */
+    long nextStart(long page) {
+        int i = floor(page) + 1;
+        while (i < count && logical[i] < page) {
+            i++;
+        }
+        return i < count ? logical[i] : Long.MAX_VALUE;
+    }
+
+    /** Inserts an extent that overlaps no other; returns its index. */
+    int insert(long logicalPage, long physicalPage, int ord) {
+        int at = floor(logicalPage) + 1;
+        if (count == logical.length) {
+            int n = count * 2;
+            logical = Arrays.copyOf(logical, n);
+            physical = Arrays.copyOf(physical, n);
+            order = Arrays.copyOf(order, n);
+        }
+        System.arraycopy(logical, at, logical, at + 1, count - at);
+        System.arraycopy(physical, at, physical, at + 1, count - at);
+        System.arraycopy(order, at, order, at + 1, count - at);
+        logical[at] = logicalPage;
+        physical[at] = physicalPage;
+        order[at] = (byte) ord;
+        count++;
+        return at;
+    }
+
+    void remove(int i) {
+        System.arraycopy(logical, i + 1, logical, i, count - i - 1);
+        System.arraycopy(physical, i + 1, physical, i, count - i - 1);
+        System.arraycopy(order, i + 1, order, i, count - i - 1);
+        count--;
+    }
+
+    void clear() {
+        count = 0;
+    }
+
+    /** Pages mapped by all extents. */
+    long pages() {
+        long n = 0;
+        for (int i = 0; i < count; i++) {
+            n += 1L << order[i];
+        }
+        return n;
+    }
+
+    ExtentMap copy() {
+        ExtentMap m = new ExtentMap();
+        m.logical = Arrays.copyOf(logical, Math.max(4, count));
+        m.physical = Arrays.copyOf(physical, Math.max(4, count));
+        m.order = Arrays.copyOf(order, Math.max(4, count));
+        m.count = count;
+        return m;
+    }
+}

@@ -1,0 +1,29 @@
+package io.nvmfs.core;
+
+/**
+ * Overflow extent page, version 1 (metadata owner). Written whole and persisted before the
+ * transaction that links it; never changed in place (a changed extent list gets new pages).
+ *
+ * <pre>
+ * off  size  field
+ *   0     4  magic   "EXTP"
+ *   4     4  count   extents in this page (1..254)
+ *   8     8  next    next extent page; 0 = last
+ *  16     8  owner   inode number (catches a page linked from the wrong inode)
+ *  24     4  crc32c  CRC32C of bytes 0..23 and of the count extents that follow
+ *  28     4  reserved 0
+ *  32  4064  extents 254 x 16 bytes, sorted by logical page, same encoding as the inode's
+ * </pre>
+ */
+final class ExtentPageFormat {
+    static final int MAGIC = 0x50545845; // "EXTP"
+    static final int OFF_MAGIC = 0;
+    static final int OFF_COUNT = 4;
+    static final int OFF_NEXT = 8;
+    static final int OFF_OWNER = 16;
+    static final int OFF_CRC = 24;
+    static final int OFF_EXTENTS = 32;
+    static final int PER_PAGE = (4096 - OFF_EXTENTS) / 16;
+
+    private ExtentPageFormat() {}
+}

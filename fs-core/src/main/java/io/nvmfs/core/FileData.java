@@ -1,0 +1,275 @@
+package io.nvmfs.core;
+
+import io.nvmfs.nvmpg.Block;
+import io.nvmfs.nvmpg.OutOfSpaceException;
+import io.nvmfs.nvmpg.Owner;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * File contents: the data path. Every method is called with the inode's stripe write lock
+ * (read lock for {@link #read}) held.
+ *
+ * <p>Invariants: bytes of an extent below EOF are file data or zeros; bytes at or after EOF are
+ * undefined, so whatever moves EOF up (write past EOF, truncate up, fallocate) first zeroes the
+ * part of the gap that lies in extents. Holes read as zeros and hold no pages. Data is copied
+ * straight between the caller's segment and the mapped namespace with one copy per extent
+ * piece, and new extents grow geometrically and stay aligned (a 1 GiB sequential file has 19).
+ */
+final class FileData {
+    /** Largest extent: 2^18 pages = 1 GiB. */
+    static final int MAX_EXTENT_ORDER = 18;
+    /** Largest file: 16 TiB, as ext4 with 4 KiB blocks. */
+    static final long MAX_SIZE = 1L << 44;
+
+    private FileData() {}
+
+    /** Copies up to {@code len} bytes at {@code off} into {@code dst}; returns the count (0 at EOF). */
+    static int read(FsCore fs, Inode n, long off, MemorySegment dst, long dstOff, int len) {
+        if (off >= n.size || len <= 0) {
+            return 0;
+        }
+        long end = Math.min(n.size, off + len);
+        long pos = off;
+        while (pos < end) {
+            long page = pos >>> 12;
+            int i = n.extents.floor(page);
+            long chunkEnd;
+            if (i >= 0 && page < n.extents.end(i)) {
+                chunkEnd = Math.min(end, n.extents.end(i) << 12);
+                long phys = physical(n, i, pos);
+                MemorySegment.copy(fs.seg, phys, dst, dstOff + (pos - off), chunkEnd - pos);
+            } else {
+                long next = n.extents.nextStart(page);
+                chunkEnd = next == Long.MAX_VALUE ? end : Math.min(end, next << 12);
+                dst.asSlice(dstOff + (pos - off), chunkEnd - pos).fill((byte) 0);
+            }
+            pos = chunkEnd;
+        }
+        return (int) (end - off);
+    }
+
+    /**
+     * Writes {@code len} bytes of {@code src} at {@code off}. Returns the bytes written; short only
+     * when space ran out after some were written (ENOSPC when none could be).
+     */
+    static int write(FsCore fs, Inode n, long off, MemorySegment src, long srcOff, int len) throws FsException {
+        if (len == 0) {
+            return 0;
+        }
+        if (off + len > MAX_SIZE || off < 0) {
+            throw new FsException(Errno.EFBIG, "write up to byte " + (off + len) + " exceeds the 16 TiB file size limit");
+        }
+        long end = off + len;
+        long pos = off;
+        while (pos < end) {
+            long page = pos >>> 12;
+            int i = n.extents.find(page);
+            if (i < 0) {
+                try {
+                    i = allocate(fs, n, page, ((end - 1) >>> 12) + 1, pos, end);
+                } catch (FsException e) {
+                    if (pos > off) {
+                        break;
+                    }
+                    throw e;
+                }
+            }
+            long chunkEnd = Math.min(end, n.extents.end(i) << 12);
+            MemorySegment.copy(src, srcOff + (pos - off), fs.seg, physical(n, i, pos), chunkEnd - pos);
+            pos = chunkEnd;
+        }
+        if (off > n.size) {
+            zeroInExtents(fs, n, n.size, off);
+        }
+        n.dirtyData.add(off, pos);
+        if (pos > n.size) {
+            n.size = pos;
+        }
+        n.metaDirty = true;
+        return (int) (pos - off);
+    }
+
+    /** Sets the size: shrinking frees every page past the new end (after commit); growing zeroes. */
+    static void truncate(FsCore fs, Inode n, long size, FsCore.AfterCommit after) throws FsException {
+        if (size < 0 || size > MAX_SIZE) {
+            throw new FsException(size < 0 ? Errno.EINVAL : Errno.EFBIG, "size " + size);
+        }
+        if (size > n.size) {
+            zeroInExtents(fs, n, n.size, size);
+        } else if (size < n.size) {
+            removePages(fs, n, (size + 4095) >>> 12, Long.MAX_VALUE, after);
+        }
+        n.size = size;
+        n.metaDirty = true;
+    }
+
+    /** Removes logical pages {@code [from, to)} from the extent map; the blocks go after commit. */
+    static void removePages(FsCore fs, Inode n, long from, long to, FsCore.AfterCommit after) {
+        Owner owner = fs.ownerOf(n);
+        int i = Math.max(0, n.extents.floor(from));
+        while (i < n.extents.count() && n.extents.logical(i) < to) {
+            long lo = n.extents.logical(i);
+            long hi = n.extents.end(i);
+            if (hi <= from) {
+                i++;
+                continue;
+            }
+            long phys = n.extents.physical(i);
+            int order = n.extents.order(i);
+            n.extents.remove(i);
+            n.extentsDirty = true;
+            long cutFrom = Math.max(lo, from);
+            long cutTo = Math.min(hi, to);
+            if (cutFrom == lo && cutTo == hi) {
+                after.free(owner, phys, order);
+                continue;
+            }
+            long physFrom = phys + (cutFrom - lo);
+            List<Block> kept = FsCore.keptAfterRelease(phys, order, physFrom, cutTo - cutFrom);
+            for (Block b : kept) {
+                i = n.extents.insert(lo + (b.page() - phys), b.page(), b.order()) + 1;
+            }
+            after.release(owner, phys, order, physFrom, cutTo - cutFrom);
+        }
+    }
+
+    /** PUNCH_HOLE: zeroes the partial pages at the edges, frees the whole pages inside. Size unchanged. */
+    static void punch(FsCore fs, Inode n, long off, long len, FsCore.AfterCommit after) {
+        long end = off + len;
+        long firstWhole = (off + 4095) >>> 12;
+        long lastWhole = end >>> 12;
+        if (firstWhole >= lastWhole) {
+            zeroInExtents(fs, n, off, end);
+            return;
+        }
+        zeroInExtents(fs, n, off, firstWhole << 12);
+        zeroInExtents(fs, n, lastWhole << 12, end);
+        removePages(fs, n, firstWhole, lastWhole, after);
+        n.metaDirty = true;
+    }
+
+    /** Allocates extents for every hole in {@code [off, off+len)}; zeroes those below the (new) EOF. */
+    static void allocateRange(FsCore fs, Inode n, long off, long len, boolean keepSize) throws FsException {
+        long end = off + len;
+        if (end > MAX_SIZE) {
+            throw new FsException(Errno.EFBIG, "range ends past the 16 TiB file size limit");
+        }
+        long newSize = keepSize ? n.size : Math.max(n.size, end);
+        long page = off >>> 12;
+        long lastPage = ((end - 1) >>> 12) + 1;
+        while (page < lastPage) {
+            int i = n.extents.find(page);
+            if (i < 0) {
+                i = allocate(fs, n, page, lastPage, page << 12, page << 12);
+                long lo = n.extents.logical(i) << 12;
+                long hi = Math.min(n.extents.end(i) << 12, newSize);
+                if (hi > lo) {
+                    zeroPhysical(fs, n, i, lo, hi);
+                }
+            }
+            page = n.extents.end(i);
+        }
+        if (newSize > n.size) {
+            zeroInExtents(fs, n, n.size, newSize);
+            n.size = newSize;
+        }
+        n.metaDirty = true;
+    }
+
+    /** Persists every dirty byte range of {@code n} (through its extents), then forgets them. */
+    static void persistDirty(FsCore fs, Inode n) {
+        DirtyRanges d = n.dirtyData;
+        for (int r = 0; r < d.count(); r++) {
+            long pos = d.start(r);
+            long end = d.end(r);
+            while (pos < end) {
+                long page = pos >>> 12;
+                int i = n.extents.floor(page);
+                if (i >= 0 && page < n.extents.end(i)) {
+                    long chunkEnd = Math.min(end, n.extents.end(i) << 12);
+                    fs.media.persist(physical(n, i, pos), chunkEnd - pos);
+                    pos = chunkEnd;
+                } else {
+                    long next = n.extents.nextStart(page);
+                    pos = next == Long.MAX_VALUE ? end : Math.max(pos + 1, next << 12);
+                }
+            }
+        }
+        d.clear();
+    }
+
+    /**
+     * Allocates the extent for logical page {@code page}: as large as the growth policy, the
+     * alignment of {@code page}, and the next extent allow; smaller when space is short. Zeroes
+     * the part below EOF that {@code [writeFrom, writeTo)} will not overwrite.
+     */
+    private static int allocate(FsCore fs, Inode n, long page, long endPage, long writeFrom, long writeTo)
+            throws FsException {
+        long want = endPage - page;
+        int before = n.extents.floor(page - 1);
+        if (before >= 0 && n.extents.end(before) == page) {
+            want = Math.max(want, page);
+        }
+        int order = Math.min(64 - Long.numberOfLeadingZeros(want - 1), MAX_EXTENT_ORDER);
+        if (page != 0) {
+            order = Math.min(order, Long.numberOfTrailingZeros(page));
+        }
+        long room = n.extents.nextStart(page) - page;
+        order = Math.min(order, 63 - Long.numberOfLeadingZeros(room));
+        Owner owner = fs.ownerOf(n);
+        long phys;
+        while (true) {
+            try {
+                phys = fs.pg.alloc(owner, order);
+                break;
+            } catch (OutOfSpaceException e) {
+                if (e.largestFreeOrder() < 0) {
+                    throw new FsException(Errno.ENOSPC, "no free page left");
+                }
+                order = Math.min(order - 1, e.largestFreeOrder());
+            }
+        }
+        int i = n.extents.insert(page, phys, order);
+        n.extentsDirty = true;
+        n.metaDirty = true;
+        long lo = page << 12;
+        long hi = Math.min(n.extents.end(i) << 12, n.size);
+        if (lo < hi) {
+            if (writeFrom > lo) {
+                zeroPhysical(fs, n, i, lo, Math.min(writeFrom, hi));
+            }
+            if (writeTo < hi) {
+                zeroPhysical(fs, n, i, Math.max(writeTo, lo), hi);
+            }
+        }
+        return i;
+    }
+
+    /** Zeroes the bytes of {@code [from, to)} that lie in extents, and marks them dirty. */
+    static void zeroInExtents(FsCore fs, Inode n, long from, long to) {
+        long pos = from;
+        while (pos < to) {
+            long page = pos >>> 12;
+            int i = n.extents.floor(page);
+            if (i >= 0 && page < n.extents.end(i)) {
+                long chunkEnd = Math.min(to, n.extents.end(i) << 12);
+                zeroPhysical(fs, n, i, pos, chunkEnd);
+                pos = chunkEnd;
+            } else {
+                long next = n.extents.nextStart(page);
+                pos = next == Long.MAX_VALUE ? to : Math.max(pos + 1, next << 12);
+            }
+        }
+    }
+
+    private static void zeroPhysical(FsCore fs, Inode n, int i, long from, long to) {
+        fs.seg.asSlice(physical(n, i, from), to - from).fill((byte) 0);
+        n.dirtyData.add(from, to);
+    }
+
+    /** Byte address in the namespace of file byte {@code pos}, which lies in extent {@code i}. */
+    private static long physical(Inode n, int i, long pos) {
+        return ((n.extents.physical(i) + ((pos >>> 12) - n.extents.logical(i))) << 12) + (pos & 4095);
+    }
+}

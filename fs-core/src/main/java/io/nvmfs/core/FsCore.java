@@ -1,0 +1,236 @@
+package io.nvmfs.core;
+
+import io.nvmfs.nvmpg.Block;
+import io.nvmfs.nvmpg.InvalidBlockException;
+import io.nvmfs.nvmpg.Media;
+import io.nvmfs.nvmpg.NvmPages;
+import io.nvmfs.nvmpg.NvmpgException;
+import io.nvmfs.nvmpg.OutOfSpaceException;
+import io.nvmfs.nvmpg.Owner;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * State every part of the filesystem shares, and the few steps they all take: get an inode,
+ * write an inode into a transaction (data first: data=ordered), commit and then free what the
+ * commit made unreachable, free a file's space.
+ *
+ * <p>Freeing always follows the commit that removed the last reference: a crash in between
+ * leaves recorded but unreferenced pages, which the leak scan of the next attach frees; the
+ * other order could leave a reference to a free (and maybe reused) page.
+ */
+final class FsCore {
+    private static final Logger LOG = Logger.getLogger("io.nvmfs.core");
+
+    final Media media;
+    final MemorySegment seg;
+    final NvmPages pg;
+    final Owner meta;
+    final Owner data;
+    final Journal journal;
+    final InodeTable table;
+    final InodeCache cache;
+    final InodeLocks locks = new InodeLocks();
+    final FsOptions options;
+    final long superblock;
+    /** Set when corruption is found while attached: every later change fails with EROFS. */
+    private volatile String readOnlyReason;
+
+    FsCore(Media media, NvmPages pg, Owner meta, Owner data, Journal journal, InodeTable table, FsOptions options,
+           long superblock) {
+        this.media = media;
+        this.seg = media.segment();
+        this.pg = pg;
+        this.meta = meta;
+        this.data = data;
+        this.journal = journal;
+        this.table = table;
+        this.cache = new InodeCache(options.cacheBytes());
+        this.options = options;
+        this.superblock = superblock;
+        if (options.readOnly()) {
+            readOnlyReason = "mounted read-only";
+        }
+    }
+
+    long[] now() {
+        return options.time().now();
+    }
+
+    void checkWritable() throws FsException {
+        String why = readOnlyReason;
+        if (why != null) {
+            throw new FsException(Errno.EROFS, why);
+        }
+    }
+
+    boolean isReadOnly() {
+        return readOnlyReason != null;
+    }
+
+    /** Corruption found while attached: log it once, go read-only, and fail this operation with EIO. */
+    FsException corrupt(CorruptFsException e) {
+        if (readOnlyReason == null) {
+            readOnlyReason = "remounted read-only after metadata corruption: " + e.getMessage() + "; run fsck.nvmfs";
+            LOG.log(Level.SEVERE, readOnlyReason);
+        }
+        return new FsException(Errno.EIO, e.getMessage(), e);
+    }
+
+    /** The inode, loaded if not cached. The caller holds its stripe lock. */
+    Inode inode(long ino) throws FsException {
+        Inode n = cache.get(ino);
+        if (n != null) {
+            return n;
+        }
+        try {
+            n = table.read(ino);
+        } catch (CorruptFsException e) {
+            throw corrupt(e);
+        }
+        cache.put(n);
+        return n;
+    }
+
+    /** A directory's index, loaded on first use. The caller holds its stripe lock. */
+    Directory directory(Inode dir) throws FsException {
+        if (dir.directory == null) {
+            try {
+                dir.directory = Directory.load(seg, dir);
+            } catch (CorruptFsException e) {
+                throw corrupt(e);
+            }
+            cache.put(dir);
+        }
+        return dir.directory;
+    }
+
+    Owner ownerOf(Inode n) {
+        return n.isDir() ? meta : data;
+    }
+
+    /**
+     * Adds the record of {@code n} to {@code tx}: persists its dirty data first, and writes a fresh
+     * overflow extent chain when its extents changed (the old chain is freed after commit).
+     */
+    void writeInode(Transaction tx, Inode n, AfterCommit after) throws FsException {
+        FileData.persistDirty(this, n);
+        if (n.extentsDirty) {
+            long[] old = n.extentChain;
+            n.extentChain = writeChain(n);
+            for (long p : old) {
+                after.free(meta, p, 0);
+            }
+        }
+        table.write(tx, n);
+    }
+
+    /** After a commit that included {@link #writeInode}: the DRAM copy now equals the media. */
+    void written(Inode n) {
+        n.metaDirty = false;
+        n.extentsDirty = false;
+        cache.put(n);
+    }
+
+    private long[] writeChain(Inode n) throws FsException {
+        int count = n.extents.count();
+        if (count <= InodeFormat.INLINE_EXTENTS) {
+            return new long[0];
+        }
+        int pages = (count + ExtentPageFormat.PER_PAGE - 1) / ExtentPageFormat.PER_PAGE;
+        long[] chain = new long[pages];
+        try {
+            for (int i = 0; i < pages; i++) {
+                chain[i] = pg.alloc(meta, 0);
+            }
+        } catch (OutOfSpaceException e) {
+            for (long p : chain) {
+                freeQuietly(meta, p, 0);
+            }
+            throw new FsException(Errno.ENOSPC, "no page for the extent list of inode " + n.ino);
+        }
+        for (int i = pages - 1; i >= 0; i--) {
+            int from = i * ExtentPageFormat.PER_PAGE;
+            int c = Math.min(ExtentPageFormat.PER_PAGE, count - from);
+            InodeCodec.writeExtentPage(seg, chain[i], n, from, c, i + 1 < pages ? chain[i + 1] : 0);
+            media.persist(chain[i] << 12, 4096);
+        }
+        return chain;
+    }
+
+    /** Commits, then runs what the commit made safe (frees). */
+    void commit(Transaction tx, AfterCommit after) throws FsException {
+        journal.commit(tx);
+        after.run(this);
+    }
+
+    /** Every block of {@code n}: extents, extent chain, xattr page, to {@code after}. */
+    void releaseAllSpace(Inode n, AfterCommit after) {
+        Owner owner = ownerOf(n);
+        for (int i = 0; i < n.extents.count(); i++) {
+            after.free(owner, n.extents.physical(i), n.extents.order(i));
+        }
+        for (long p : n.extentChain) {
+            after.free(meta, p, 0);
+        }
+        if (n.xattrPage != 0) {
+            after.free(meta, n.xattrPage, 0);
+        }
+    }
+
+    void freeQuietly(Owner owner, long page, int order) {
+        try {
+            pg.free(owner, page, order);
+        } catch (InvalidBlockException e) {
+            // A block we reference but nvmpg does not record: corruption, not a reason to fail the caller.
+            corrupt(new CorruptFsException("block " + page + " order " + order, e.getMessage()));
+        }
+    }
+
+    /** Frees and partial releases queued while building a transaction, run once it is committed. */
+    static final class AfterCommit {
+        private final List<Object[]> frees = new ArrayList<>();
+
+        void free(Owner owner, long page, int order) {
+            frees.add(new Object[] {owner, page, order, -1L, 0L});
+        }
+
+        /** Release pages {@code [from, from+count)} of the block, keeping the rest. */
+        void release(Owner owner, long page, int order, long from, long count) {
+            frees.add(new Object[] {owner, page, order, from, count});
+        }
+
+        boolean isEmpty() {
+            return frees.isEmpty();
+        }
+
+        void run(FsCore fs) {
+            for (Object[] f : frees) {
+                Owner owner = (Owner) f[0];
+                long page = (Long) f[1];
+                int order = (Integer) f[2];
+                long from = (Long) f[3];
+                if (from < 0) {
+                    fs.freeQuietly(owner, page, order);
+                } else {
+                    try {
+                        fs.pg.release(owner, page, order, from, (Long) f[4]);
+                    } catch (NvmpgException e) {
+                        fs.corrupt(new CorruptFsException("block " + page + " order " + order, e.getMessage()));
+                    }
+                }
+            }
+            frees.clear();
+        }
+    }
+
+    /** Kept pieces of a block when pages {@code [from, from+count)} go, as nvmpg's release will keep them. */
+    static List<Block> keptAfterRelease(long page, int order, long from, long count) {
+        List<Block> kept = new ArrayList<>(io.nvmfs.nvmpg.AlignedBlocks.of(page, from));
+        kept.addAll(io.nvmfs.nvmpg.AlignedBlocks.of(from + count, page + (1L << order)));
+        return kept;
+    }
+}

@@ -1,0 +1,83 @@
+package io.nvmfs.core;
+
+import java.lang.foreign.MemorySegment;
+import java.util.UUID;
+
+/**
+ * The filesystem superblock, version 1: one page owned by the metadata owner, whose nvmpg root
+ * slot holds its page number.
+ *
+ * <pre>
+ * off  size  field
+ *   0     8  magic          "NVMFS-SB"
+ *   8     4  version        1
+ *  12     4  features       0 (attach refuses unknown bits)
+ *  16    16  uuid           filesystem UUID (= the namespace's)
+ *  32     8  journal_page   first page of the journal block (journal owner)
+ *  40     4  journal_order  order of the journal block
+ *  44     4  reserved       0
+ *  48     8  root_ino       1
+ *  56     4  crc32c         CRC32C of bytes 0..55 (the part above never changes after mkfs)
+ *  60     4  reserved       0
+ *  64     8  clean          1 = cleanly detached; 0 = attached or crashed (one aligned store)
+ *  72    56  reserved       0
+ * 128  3968  chunk[496]     page number of inode-table chunk k (0 = not allocated); journaled
+ * </pre>
+ *
+ * Chunk k is one nvmpg block of the metadata owner holding {@code 16 << min(k, 8)} inode
+ * records of 256 bytes: small filesystems keep a small table, and 496 chunks hold 2,035,696 inodes.
+ */
+final class FsSuperblockFormat {
+    static final long MAGIC = 0x42532d53464d564eL; // "NVMFS-SB"
+    static final int VERSION = 1;
+    static final int OFF_MAGIC = 0;
+    static final int OFF_VERSION = 8;
+    static final int OFF_FEATURES = 12;
+    static final int OFF_UUID = 16;
+    static final int OFF_JOURNAL_PAGE = 32;
+    static final int OFF_JOURNAL_ORDER = 40;
+    static final int OFF_ROOT_INO = 48;
+    static final int OFF_CRC = 56;
+    static final int OFF_CLEAN = 64;
+    static final int OFF_CHUNKS = 128;
+    static final int MAX_CHUNKS = (4096 - OFF_CHUNKS) / 8;
+
+    private FsSuperblockFormat() {}
+
+    static void write(MemorySegment s, long at, UUID uuid, long journalPage, int journalOrder) {
+        s.asSlice(at, 4096).fill((byte) 0);
+        s.set(Le.LONG, at + OFF_MAGIC, MAGIC);
+        s.set(Le.INT, at + OFF_VERSION, VERSION);
+        s.set(Le.LONG, at + OFF_UUID, uuid.getMostSignificantBits());
+        s.set(Le.LONG, at + OFF_UUID + 8, uuid.getLeastSignificantBits());
+        s.set(Le.LONG, at + OFF_JOURNAL_PAGE, journalPage);
+        s.set(Le.INT, at + OFF_JOURNAL_ORDER, journalOrder);
+        s.set(Le.LONG, at + OFF_ROOT_INO, InodeTable.ROOT);
+        s.set(Le.INT, at + OFF_CRC, Le.crc32c(s, at, OFF_CRC));
+    }
+
+    /** Null if the superblock at {@code at} is valid, else what is wrong. */
+    static String problem(MemorySegment s, long at) {
+        if (s.get(Le.LONG, at + OFF_MAGIC) != MAGIC) {
+            return "bad magic (not an nvmfs filesystem)";
+        }
+        if (s.get(Le.INT, at + OFF_CRC) != Le.crc32c(s, at, OFF_CRC)) {
+            return "checksum mismatch";
+        }
+        if (s.get(Le.INT, at + OFF_VERSION) != VERSION) {
+            return "unsupported version " + s.get(Le.INT, at + OFF_VERSION);
+        }
+        if (s.get(Le.INT, at + OFF_FEATURES) != 0) {
+            return "unknown features 0x" + Integer.toHexString(s.get(Le.INT, at + OFF_FEATURES));
+        }
+        int order = s.get(Le.INT, at + OFF_JOURNAL_ORDER);
+        if (order < 1 || order > 20) {
+            return "journal order " + order + " out of range";
+        }
+        return null;
+    }
+
+    static long chunkSlot(long sbOffset, int chunk) {
+        return sbOffset + OFF_CHUNKS + 8L * chunk;
+    }
+}

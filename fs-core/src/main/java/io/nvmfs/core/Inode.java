@@ -1,0 +1,68 @@
+package io.nvmfs.core;
+
+/**
+ * An inode decoded into DRAM. Guarded by its {@link InodeLocks} stripe.
+ *
+ * <p>Invariant: every field except those marked DRAM-only equals the on-media record, unless
+ * {@link #metaDirty} is set; a dirty inode is pinned in DRAM (never evicted) until a transaction
+ * writes it, and that transaction is committed only after {@link #dirtyData} is persisted
+ * (data=ordered: no size or extent reaches the media before the data it exposes).
+ */
+final class Inode {
+    static final int ATIME = 0;
+    static final int MTIME = 1;
+    static final int CTIME = 2;
+    static final int BTIME = 3;
+
+    final long ino;
+    int mode;
+    int nlink;
+    int uid;
+    int gid;
+    long size;
+    final long[] sec = new long[4];
+    final int[] nsec = new int[4];
+    long rdev;
+    int generation;
+    /** Parent directory of a directory; 0 otherwise. */
+    long parent;
+    long xattrPage;
+    final ExtentMap extents = new ExtentMap();
+    /** Pages of the on-media overflow extent chain, in order; empty when extents are inline. */
+    long[] extentChain = new long[0];
+
+    // DRAM-only state.
+    /** Fields differ from the media record (set by writes that change size, extents or times). */
+    boolean metaDirty;
+    /** The extent list differs from the media's (so an overflow chain must be rewritten). */
+    boolean extentsDirty;
+    /** File bytes written and not yet persisted. */
+    final DirtyRanges dirtyData = new DirtyRanges();
+    /** Open handles on this inode. */
+    int openHandles;
+    /** Lazily built index of a directory's entries; null until first needed. */
+    Directory directory;
+
+    Inode(long ino) {
+        this.ino = ino;
+    }
+
+    /** Pages held: data extents, extent pages, xattr page. */
+    long pages() {
+        return extents.pages() + extentChain.length + (xattrPage != 0 ? 1 : 0);
+    }
+
+    boolean isDir() {
+        return Mode.isDir(mode);
+    }
+
+    /** Must stay in DRAM: open, or holding changes the media does not have yet. */
+    boolean pinned() {
+        return openHandles > 0 || metaDirty || extentsDirty || !dirtyData.isEmpty();
+    }
+
+    void setTime(int which, long[] now) {
+        sec[which] = now[0];
+        nsec[which] = (int) now[1];
+    }
+}

@@ -1,0 +1,156 @@
+package io.nvmfs.core;
+
+import java.lang.foreign.MemorySegment;
+
+/** Inode records and extent pages to and from bytes ({@link InodeFormat}, {@link ExtentPageFormat}). */
+final class InodeCodec {
+    private InodeCodec() {}
+
+    /** The 256-byte record of {@code n} (extents inline when they fit, else the chain head). */
+    static byte[] encode(Inode n) {
+        byte[] b = new byte[InodeFormat.SIZE];
+        MemorySegment s = MemorySegment.ofArray(b);
+        s.set(Le.INT, InodeFormat.OFF_MODE, n.mode);
+        s.set(Le.INT, InodeFormat.OFF_NLINK, n.nlink);
+        s.set(Le.INT, InodeFormat.OFF_UID, n.uid);
+        s.set(Le.INT, InodeFormat.OFF_GID, n.gid);
+        s.set(Le.LONG, InodeFormat.OFF_SIZE, n.size);
+        s.set(Le.LONG, InodeFormat.OFF_PAGES, n.pages());
+        for (int t = 0; t < 4; t++) {
+            s.set(Le.LONG, InodeFormat.OFF_SEC + 8L * t, n.sec[t]);
+            s.set(Le.INT, InodeFormat.OFF_NSEC + 4L * t, n.nsec[t]);
+        }
+        s.set(Le.LONG, InodeFormat.OFF_RDEV, n.rdev);
+        s.set(Le.INT, InodeFormat.OFF_GENERATION, n.generation);
+        s.set(Le.LONG, InodeFormat.OFF_PARENT, n.parent);
+        s.set(Le.LONG, InodeFormat.OFF_EXTENT_PAGE, n.extentChain.length == 0 ? 0 : n.extentChain[0]);
+        s.set(Le.INT, InodeFormat.OFF_EXTENTS, n.extents.count());
+        s.set(Le.LONG, InodeFormat.OFF_XATTR_PAGE, n.xattrPage);
+        if (n.extentChain.length == 0) {
+            for (int i = 0; i < n.extents.count(); i++) {
+                s.set(Le.LONG, InodeFormat.OFF_INLINE + 16L * i, n.extents.logical(i));
+                s.set(Le.LONG, InodeFormat.OFF_INLINE + 16L * i + 8,
+                        InodeFormat.packPhysical(n.extents.physical(i), n.extents.order(i)));
+            }
+        }
+        s.set(Le.INT, InodeFormat.OFF_CRC, Le.crc32c(b, 0, InodeFormat.OFF_CRC));
+        return b;
+    }
+
+    /** Decodes and validates the record of {@code ino} at {@code off}; reads its extent chain. */
+    static Inode decode(MemorySegment media, long off, long ino, long namespacePages) throws CorruptFsException {
+        String where = "inode " + ino;
+        if (media.get(Le.INT, off + InodeFormat.OFF_CRC) != Le.crc32c(media, off, InodeFormat.OFF_CRC)) {
+            throw new CorruptFsException(where, "record checksum mismatch");
+        }
+        Inode n = new Inode(ino);
+        n.mode = media.get(Le.INT, off + InodeFormat.OFF_MODE);
+        if (!Mode.validType(n.mode)) {
+            throw new CorruptFsException(where, "invalid mode 0" + Integer.toOctalString(n.mode));
+        }
+        n.nlink = media.get(Le.INT, off + InodeFormat.OFF_NLINK);
+        n.uid = media.get(Le.INT, off + InodeFormat.OFF_UID);
+        n.gid = media.get(Le.INT, off + InodeFormat.OFF_GID);
+        n.size = media.get(Le.LONG, off + InodeFormat.OFF_SIZE);
+        for (int t = 0; t < 4; t++) {
+            n.sec[t] = media.get(Le.LONG, off + InodeFormat.OFF_SEC + 8L * t);
+            n.nsec[t] = media.get(Le.INT, off + InodeFormat.OFF_NSEC + 4L * t);
+        }
+        n.rdev = media.get(Le.LONG, off + InodeFormat.OFF_RDEV);
+        n.generation = media.get(Le.INT, off + InodeFormat.OFF_GENERATION);
+        n.parent = media.get(Le.LONG, off + InodeFormat.OFF_PARENT);
+        n.xattrPage = media.get(Le.LONG, off + InodeFormat.OFF_XATTR_PAGE);
+        long chain = media.get(Le.LONG, off + InodeFormat.OFF_EXTENT_PAGE);
+        int count = media.get(Le.INT, off + InodeFormat.OFF_EXTENTS);
+        if (n.size < 0 || count < 0 || (chain == 0 && count > InodeFormat.INLINE_EXTENTS)) {
+            throw new CorruptFsException(where, "size " + n.size + " / extent count " + count + " invalid");
+        }
+        checkPage(where + " xattr page", n.xattrPage, namespacePages, true);
+        if (chain == 0) {
+            for (int i = 0; i < count; i++) {
+                addExtent(n, where, media.get(Le.LONG, off + InodeFormat.OFF_INLINE + 16L * i),
+                        media.get(Le.LONG, off + InodeFormat.OFF_INLINE + 16L * i + 8), namespacePages);
+            }
+        } else {
+            readChain(media, n, chain, count, namespacePages);
+        }
+        return n;
+    }
+
+    private static void readChain(MemorySegment media, Inode n, long page, int count, long namespacePages)
+            throws CorruptFsException {
+        int pagesNeeded = (count + ExtentPageFormat.PER_PAGE - 1) / ExtentPageFormat.PER_PAGE;
+        long[] chain = new long[pagesNeeded];
+        int seen = 0;
+        for (int p = 0; p < pagesNeeded; p++) {
+            String where = "inode " + n.ino + " extent page " + p;
+            checkPage(where, page, namespacePages, false);
+            long at = page << 12;
+            int c = media.get(Le.INT, at + ExtentPageFormat.OFF_COUNT);
+            if (media.get(Le.INT, at + ExtentPageFormat.OFF_MAGIC) != ExtentPageFormat.MAGIC
+                    || media.get(Le.LONG, at + ExtentPageFormat.OFF_OWNER) != n.ino
+                    || c < 1 || c > ExtentPageFormat.PER_PAGE || seen + c > count) {
+                throw new CorruptFsException(where, "bad extent page header at page " + page);
+            }
+            if (media.get(Le.INT, at + ExtentPageFormat.OFF_CRC) != extentPageCrc(media, at, c)) {
+                throw new CorruptFsException(where, "extent page checksum mismatch");
+            }
+            for (int i = 0; i < c; i++) {
+                long e = at + ExtentPageFormat.OFF_EXTENTS + 16L * i;
+                addExtent(n, where, media.get(Le.LONG, e), media.get(Le.LONG, e + 8), namespacePages);
+            }
+            chain[p] = page;
+            seen += c;
+            page = media.get(Le.LONG, at + ExtentPageFormat.OFF_NEXT);
+        }
+        if (seen != count || page != 0) {
+            throw new CorruptFsException("inode " + n.ino, "extent chain holds " + seen + " extents, inode says " + count);
+        }
+        n.extentChain = chain;
+    }
+
+    private static void addExtent(Inode n, String where, long logical, long packed, long namespacePages)
+            throws CorruptFsException {
+        long phys = InodeFormat.physicalPage(packed);
+        int order = InodeFormat.physicalOrder(packed);
+        if ((packed >>> 46) != 0 || order > 30 || logical < 0 || (logical & ((1L << order) - 1)) != 0
+                || (phys & ((1L << order) - 1)) != 0 || phys == 0 || phys + (1L << order) > namespacePages) {
+            throw new CorruptFsException(where, "invalid extent: logical " + logical + " physical " + phys + " order " + order);
+        }
+        int c = n.extents.count();
+        if (c > 0 && logical < n.extents.end(c - 1)) {
+            throw new CorruptFsException(where, "extents out of order or overlapping at logical page " + logical);
+        }
+        n.extents.insert(logical, phys, order);
+    }
+
+    private static void checkPage(String where, long page, long namespacePages, boolean zeroOk) throws CorruptFsException {
+        if ((page == 0 && !zeroOk) || page < 0 || page >= namespacePages) {
+            throw new CorruptFsException(where, "page " + page + " outside the namespace");
+        }
+    }
+
+    /** Writes the extents of {@code n} from index {@code from} into extent page {@code page}. Does not persist. */
+    static void writeExtentPage(MemorySegment media, long page, Inode n, int from, int count, long next) {
+        long at = page << 12;
+        media.asSlice(at, 4096).fill((byte) 0);
+        media.set(Le.INT, at + ExtentPageFormat.OFF_MAGIC, ExtentPageFormat.MAGIC);
+        media.set(Le.INT, at + ExtentPageFormat.OFF_COUNT, count);
+        media.set(Le.LONG, at + ExtentPageFormat.OFF_NEXT, next);
+        media.set(Le.LONG, at + ExtentPageFormat.OFF_OWNER, n.ino);
+        for (int i = 0; i < count; i++) {
+            long e = at + ExtentPageFormat.OFF_EXTENTS + 16L * i;
+            media.set(Le.LONG, e, n.extents.logical(from + i));
+            media.set(Le.LONG, e + 8, InodeFormat.packPhysical(n.extents.physical(from + i), n.extents.order(from + i)));
+        }
+        media.set(Le.INT, at + ExtentPageFormat.OFF_CRC, extentPageCrc(media, at, count));
+    }
+
+    private static int extentPageCrc(MemorySegment media, long at, int count) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(media.asSlice(at, ExtentPageFormat.OFF_CRC).asByteBuffer());
+        c.update(media.asSlice(at + ExtentPageFormat.OFF_EXTENTS, 16L * count).asByteBuffer());
+        return (int) c.getValue();
+    }
+
+}

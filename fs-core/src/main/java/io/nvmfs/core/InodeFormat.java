@@ -1,0 +1,64 @@
+package io.nvmfs.core;
+
+/**
+ * On-media inode record, version 1: 256 bytes, always written whole through the journal.
+ *
+ * <pre>
+ * off  size  field
+ *   0     4  mode         file type and permission bits (S_IFMT...); 0 = free record
+ *   4     4  nlink
+ *   8     4  uid
+ *  12     4  gid
+ *  16     8  size         bytes
+ *  24     8  pages        4 KiB pages held: data extents, extent pages, xattr page
+ *  32    32  atime, mtime, ctime, btime: seconds (i64 each)
+ *  64    16  the same four: nanoseconds (u32 each)
+ *  80     8  rdev         device number of a device node
+ *  88     4  generation
+ *  92     4  flags        0
+ *  96     8  parent       for a directory: the inode of its parent (..); else 0
+ * 104     8  extent_page  first extent page of the overflow chain; 0 = extents inline
+ * 112     4  extents      number of extents
+ * 116     4  reserved     0
+ * 120     8  xattr_page   page holding the extended attributes; 0 = none
+ * 128   112  inline       up to 7 extents of 16 bytes, when extent_page is 0
+ * 240    12  reserved     0
+ * 252     4  crc32c       CRC32C of bytes 0..251
+ *
+ * extent (16 bytes):  [logical page u64] [physical page (bits 0..39) | order (bits 40..45) u64]
+ * </pre>
+ */
+final class InodeFormat {
+    static final int SIZE = 256;
+    static final int OFF_MODE = 0;
+    static final int OFF_NLINK = 4;
+    static final int OFF_UID = 8;
+    static final int OFF_GID = 12;
+    static final int OFF_SIZE = 16;
+    static final int OFF_PAGES = 24;
+    static final int OFF_SEC = 32;
+    static final int OFF_NSEC = 64;
+    static final int OFF_RDEV = 80;
+    static final int OFF_GENERATION = 88;
+    static final int OFF_PARENT = 96;
+    static final int OFF_EXTENT_PAGE = 104;
+    static final int OFF_EXTENTS = 112;
+    static final int OFF_XATTR_PAGE = 120;
+    static final int OFF_INLINE = 128;
+    static final int INLINE_EXTENTS = 7;
+    static final int OFF_CRC = 252;
+
+    private InodeFormat() {}
+
+    static long packPhysical(long page, int order) {
+        return page | ((long) order << 40);
+    }
+
+    static long physicalPage(long packed) {
+        return packed & ((1L << 40) - 1);
+    }
+
+    static int physicalOrder(long packed) {
+        return (int) ((packed >>> 40) & 0x3f);
+    }
+}

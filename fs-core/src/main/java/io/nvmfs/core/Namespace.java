@@ -1,0 +1,320 @@
+package io.nvmfs.core;
+
+import io.nvmfs.nvmpg.OutOfSpaceException;
+
+/**
+ * Operations on names: create, link, remove, rename, and freeing an unlinked inode. Each builds
+ * one transaction over the directories and inodes involved, holding all their locks
+ * ({@link NvmFs} describes the protocol), commits it, then updates the DRAM indexes and frees
+ * what became unreachable.
+ */
+final class Namespace {
+    private Namespace() {}
+
+    record Made(long ino, Stat stat) {
+    }
+
+    static Made create(NvmFs nf, long parent, String name, int mode, long rdev, byte[] symlinkTarget, Caller caller)
+            throws FsException {
+        FsCore fs = nf.fs;
+        fs.checkWritable();
+        Name nm = Name.checked(name);
+        long ino = fs.table.reserve(fs.pg, fs.meta, fs.journal);
+        boolean committed = false;
+        try (var held = fs.locks.writeAll(parent, ino)) {
+            Inode dir = nf.requireDir(fs.inode(parent));
+            if (dir.nlink == 0) {
+                throw new FsException(Errno.ENOENT, "directory " + parent + " has been removed");
+            }
+            Directory d = fs.directory(dir);
+            if (d.lookup(fs.seg, dir, nm) != 0) {
+                throw new FsException(Errno.EEXIST, "'" + name + "' exists in directory " + parent);
+            }
+            boolean isDir = Mode.isDir(mode);
+            if (isDir && dir.nlink >= NvmFs.MAX_LINKS) {
+                throw new FsException(Errno.EMLINK, "directory " + parent + " has too many subdirectories");
+            }
+            ensureRoom(fs, dir, d, nm);
+            Inode n = new Inode(ino);
+            n.mode = mode;
+            n.nlink = isDir ? 2 : 1;
+            n.uid = caller.uid();
+            n.gid = caller.gid();
+            if ((dir.mode & Mode.S_ISGID) != 0) {
+                n.gid = dir.gid;
+                if (isDir) {
+                    n.mode |= Mode.S_ISGID;
+                }
+            }
+            n.rdev = rdev;
+            n.parent = isDir ? parent : 0;
+            long[] now = fs.now();
+            for (int t = 0; t < 4; t++) {
+                n.setTime(t, now);
+            }
+            FsCore.AfterCommit after = new FsCore.AfterCommit();
+            if (symlinkTarget != null) {
+                FileData.write(fs, n, 0, java.lang.foreign.MemorySegment.ofArray(symlinkTarget), 0, symlinkTarget.length);
+            }
+            Transaction tx = new Transaction();
+            long off = d.planInsert(tx, fs.seg, dir, nm, ino, Mode.dtype(mode));
+            fs.writeInode(tx, n, after);
+            if (isDir) {
+                dir.nlink++;
+            }
+            dir.setTime(Inode.MTIME, now);
+            dir.setTime(Inode.CTIME, now);
+            fs.writeInode(tx, dir, after);
+            try {
+                fs.commit(tx, after);
+            } catch (FsException e) {
+                if (symlinkTarget != null) {
+                    fs.releaseAllSpace(n, after);
+                    after.run(fs);
+                }
+                if (isDir) {
+                    dir.nlink--;
+                }
+                throw e;
+            }
+            committed = true;
+            d.afterInsert(fs.seg, dir, nm, off);
+            fs.written(dir);
+            fs.written(n);
+            return new Made(ino, Stat.of(n));
+        } finally {
+            if (!committed) {
+                fs.table.unreserve(ino);
+            }
+        }
+    }
+
+    static Stat link(NvmFs nf, long ino, long newParent, String newName) throws FsException {
+        FsCore fs = nf.fs;
+        fs.checkWritable();
+        Name nm = Name.checked(newName);
+        try (var held = fs.locks.writeAll(ino, newParent)) {
+            Inode n = fs.inode(ino);
+            if (n.isDir()) {
+                throw new FsException(Errno.EPERM, "hard links to directories are not allowed");
+            }
+            if (n.nlink == 0) {
+                throw new FsException(Errno.ENOENT, "inode " + ino + " has been unlinked");
+            }
+            if (n.nlink >= NvmFs.MAX_LINKS) {
+                throw new FsException(Errno.EMLINK, "inode " + ino + " has " + n.nlink + " links");
+            }
+            Inode dir = nf.requireDir(fs.inode(newParent));
+            Directory d = fs.directory(dir);
+            if (d.lookup(fs.seg, dir, nm) != 0) {
+                throw new FsException(Errno.EEXIST, "'" + newName + "' exists in directory " + newParent);
+            }
+            ensureRoom(fs, dir, d, nm);
+            long[] now = fs.now();
+            FsCore.AfterCommit after = new FsCore.AfterCommit();
+            Transaction tx = new Transaction();
+            long off = d.planInsert(tx, fs.seg, dir, nm, ino, Mode.dtype(n.mode));
+            n.nlink++;
+            n.setTime(Inode.CTIME, now);
+            fs.writeInode(tx, n, after);
+            dir.setTime(Inode.MTIME, now);
+            dir.setTime(Inode.CTIME, now);
+            fs.writeInode(tx, dir, after);
+            try {
+                fs.commit(tx, after);
+            } catch (FsException e) {
+                n.nlink--;
+                throw e;
+            }
+            d.afterInsert(fs.seg, dir, nm, off);
+            fs.written(dir);
+            fs.written(n);
+            return Stat.of(n);
+        }
+    }
+
+    /** unlink ({@code dir} false) or rmdir ({@code dir} true). */
+    static void remove(NvmFs nf, long parent, String name, boolean rmdir) throws FsException {
+        FsCore fs = nf.fs;
+        fs.checkWritable();
+        Name nm = Name.checked(name);
+        while (true) {
+            long child = nf.lookup(parent, name);
+            try (var held = fs.locks.writeAll(parent, child)) {
+                Inode dir = nf.requireDir(fs.inode(parent));
+                Directory d = fs.directory(dir);
+                if (d.lookup(fs.seg, dir, nm) != child) {
+                    continue; // changed between lookup and locking: look again
+                }
+                Inode n = fs.inode(child);
+                if (rmdir && !n.isDir()) {
+                    throw new FsException(Errno.ENOTDIR, "'" + name + "' is not a directory");
+                }
+                if (!rmdir && n.isDir()) {
+                    throw new FsException(Errno.EISDIR, "'" + name + "' is a directory (use rmdir)");
+                }
+                if (rmdir && fs.directory(n).entries() > 0) {
+                    throw new FsException(Errno.ENOTEMPTY, "directory '" + name + "' is not empty");
+                }
+                long[] now = fs.now();
+                FsCore.AfterCommit after = new FsCore.AfterCommit();
+                Transaction tx = new Transaction();
+                d.planRemove(tx, dir, nm);
+                boolean freed = dropLink(fs, tx, n, now, after);
+                if (rmdir) {
+                    dir.nlink--;
+                }
+                dir.setTime(Inode.MTIME, now);
+                dir.setTime(Inode.CTIME, now);
+                fs.writeInode(tx, dir, after);
+                fs.commit(tx, after);
+                d.afterRemove(fs.seg, dir, nm);
+                fs.written(dir);
+                settle(fs, n, freed);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Adds to {@code tx} the loss of one link of {@code n} (a directory loses both of its own).
+     * Returns true when {@code n} goes away now (no links, not open): its record is cleared and its
+     * space queued on {@code after}. An open file keeps its record with nlink 0 until its last
+     * release; after a crash the leak scan of the next attach frees it.
+     */
+    static boolean dropLink(FsCore fs, Transaction tx, Inode n, long[] now, FsCore.AfterCommit after) throws FsException {
+        n.nlink = n.isDir() ? 0 : n.nlink - 1;
+        n.setTime(Inode.CTIME, now);
+        if (n.nlink == 0 && (n.openHandles == 0 || n.isDir())) {
+            fs.table.clear(tx, n.ino);
+            fs.releaseAllSpace(n, after);
+            return true;
+        }
+        fs.writeInode(tx, n, after);
+        return false;
+    }
+
+    /** After commit: forget a freed inode, or keep the written copy. */
+    static void settle(FsCore fs, Inode n, boolean freed) {
+        if (freed) {
+            n.dirtyData.clear();
+            n.metaDirty = false;
+            n.extentsDirty = false;
+            fs.cache.remove(n.ino);
+            fs.table.unreserve(n.ino);
+        } else {
+            fs.written(n);
+        }
+    }
+
+    /** Last release of an unlinked file: clear its record, then free its space. */
+    static void freeOrphan(NvmFs nf, Inode n) throws FsException {
+        FsCore fs = nf.fs;
+        if (fs.isReadOnly()) {
+            return;
+        }
+        FsCore.AfterCommit after = new FsCore.AfterCommit();
+        Transaction tx = new Transaction();
+        fs.table.clear(tx, n.ino);
+        fs.releaseAllSpace(n, after);
+        fs.commit(tx, after);
+        settle(fs, n, true);
+    }
+
+    static void rename(NvmFs nf, long oldParent, String oldName, long newParent, String newName, int flags)
+            throws FsException {
+        FsCore fs = nf.fs;
+        fs.checkWritable();
+        if ((flags & ~(NvmFs.RENAME_NOREPLACE | NvmFs.RENAME_EXCHANGE)) != 0
+                || flags == (NvmFs.RENAME_NOREPLACE | NvmFs.RENAME_EXCHANGE)) {
+            throw new FsException(Errno.EINVAL, "rename flags " + flags);
+        }
+        Name from = Name.checked(oldName);
+        Name to = Name.checked(newName);
+        while (true) {
+            long src = nf.lookup(oldParent, oldName);
+            long dst = lookupOrZero(nf, newParent, newName);
+            boolean global = oldParent != newParent && isDirQuick(nf, src, dst);
+            if (global) {
+                nf.renameLock().lock();
+            }
+            try (var held = fs.locks.writeAll(oldParent, newParent, src, dst)) {
+                Inode od = nf.requireDir(fs.inode(oldParent));
+                Inode nd = nf.requireDir(fs.inode(newParent));
+                Directory odx = fs.directory(od);
+                Directory ndx = fs.directory(nd);
+                if (odx.lookup(fs.seg, od, from) != src || ndx.lookup(fs.seg, nd, to) != dst) {
+                    continue;
+                }
+                Inode s = fs.inode(src);
+                if (s.isDir() && oldParent != newParent && !global) {
+                    continue; // learned it is a directory only now: retry under the rename lock
+                }
+                new RenamePlan(nf, od, odx, from, nd, ndx, to, s, dst == 0 ? null : fs.inode(dst), flags).run();
+                return;
+            } finally {
+                if (global) {
+                    nf.renameLock().unlock();
+                }
+            }
+        }
+    }
+
+    private static long lookupOrZero(NvmFs nf, long parent, String name) throws FsException {
+        try {
+            return nf.lookup(parent, name);
+        } catch (FsException e) {
+            if (e.errno() == Errno.ENOENT) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isDirQuick(NvmFs nf, long src, long dst) throws FsException {
+        return Mode.isDir(nf.getattr(src).mode()) || (dst != 0 && Mode.isDir(nf.getattr(dst).mode()));
+    }
+
+    /** Grows a directory by the next geometric extent when no page has room for {@code name}. */
+    static void ensureRoom(FsCore fs, Inode dir, Directory d, Name name) throws FsException {
+        if (d.hasRoomFor(name)) {
+            return;
+        }
+        long pages = dir.size >>> 12;
+        int order = pages == 0 ? 0 : Math.min(Long.numberOfTrailingZeros(pages), 63 - Long.numberOfLeadingZeros(pages));
+        order = Math.min(order, 8);
+        long phys;
+        while (true) {
+            try {
+                phys = fs.pg.alloc(fs.meta, order);
+                break;
+            } catch (OutOfSpaceException e) {
+                if (order == 0 || e.largestFreeOrder() < 0) {
+                    throw NvmFs.noSpace(e);
+                }
+                order = Math.min(order - 1, e.largestFreeOrder());
+            }
+        }
+        long n = 1L << order;
+        for (long p = 0; p < n; p++) {
+            Directory.formatPage(fs.seg, (phys + p) << 12);
+        }
+        fs.media.persist(phys << 12, n << 12);
+        dir.extents.insert(pages, phys, order);
+        dir.extentsDirty = true;
+        dir.size += n << 12;
+        FsCore.AfterCommit after = new FsCore.AfterCommit();
+        Transaction tx = new Transaction();
+        try {
+            fs.writeInode(tx, dir, after);
+            fs.commit(tx, after);
+        } catch (FsException e) {
+            dir.extents.remove(dir.extents.find(pages));
+            dir.size -= n << 12;
+            fs.freeQuietly(fs.meta, phys, order);
+            throw e;
+        }
+        fs.written(dir);
+        d.afterGrow((int) n);
+    }
+}

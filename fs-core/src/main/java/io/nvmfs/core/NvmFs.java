@@ -1,0 +1,595 @@
+package io.nvmfs.core;
+
+import io.nvmfs.nvmpg.Media;
+import io.nvmfs.nvmpg.NvmPages;
+import io.nvmfs.nvmpg.NvmpgException;
+import io.nvmfs.nvmpg.OutOfSpaceException;
+import io.nvmfs.nvmpg.Owner;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The filesystem as an in-process API, inode- and handle-based, mirroring what FUSE calls.
+ *
+ * <h2>Concurrency model</h2>
+ * Every inode has a read/write lock ({@link InodeLocks}, striped by inode number). An operation
+ * takes the locks of every inode it reads or changes before it looks at them, all at once
+ * (sorted: no lock-order cycles); an operation that must first look a name up to learn which
+ * inode to lock does the lookup, takes all its locks, checks the name still leads where it did,
+ * and retries otherwise. Cross-directory moves of directories additionally take {@code renameLock}
+ * first, so the loop check (walking parents) sees a stable tree; nothing else is global. The
+ * data path (read, write) takes only its inode's lock. Lower-level locks (inode table, journal,
+ * nvmpg) are taken inside and never call back up.
+ *
+ * <h2>Durability</h2>
+ * Metadata changes are journaled transactions, durable when the call returns. File data is
+ * written straight into the mapped namespace and persisted at fsync, flush, release, by the
+ * periodic flusher, or at once with {@code sync}; the size and extents that expose it are
+ * committed only after it is persisted.
+ */
+public final class NvmFs implements AutoCloseable {
+    public static final int RENAME_NOREPLACE = 1;
+    public static final int RENAME_EXCHANGE = 2;
+    static final int MAX_LINKS = 65000;
+
+    final FsCore fs;
+    private final List<String> attachReport;
+    private final ConcurrentHashMap<Long, Handle> handles = new ConcurrentHashMap<>();
+    private final AtomicLong nextHandle = new AtomicLong(1);
+    private final ReentrantLock renameLock = new ReentrantLock();
+    private final ScheduledExecutorService flusher;
+    private volatile boolean closed;
+
+    private NvmFs(FsCore fs, List<String> attachReport) {
+        this.fs = fs;
+        this.attachReport = List.copyOf(attachReport);
+        if (fs.options.commitMillis() > 0 && !fs.isReadOnly()) {
+            flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "nvmfs-flusher");
+                t.setDaemon(true);
+                return t;
+            });
+            flusher.scheduleWithFixedDelay(this::flushQuietly, fs.options.commitMillis(), fs.options.commitMillis(),
+                    TimeUnit.MILLISECONDS);
+        } else {
+            flusher = null;
+        }
+    }
+
+    /**
+     * Attaches the filesystem on {@code media}: nvmpg attach, journal replay, and after an unclean
+     * detach the leak and orphan scan. Errors name the problem and say to run fsck.
+     */
+    public static NvmFs attach(Media media, FsOptions options) throws FsException {
+        NvmPages pg;
+        try {
+            pg = options.readOnly() ? NvmPages.attachReadOnly(media) : NvmPages.attach(media);
+        } catch (NvmpgException e) {
+            throw new FsException(Errno.EIO, e.getMessage(), e);
+        }
+        UUID uuid = pg.superblock().uuid();
+        Owner meta = pg.findOwner(Owners.meta(uuid)).orElse(null);
+        Owner data = pg.findOwner(Owners.data(uuid)).orElse(null);
+        if (meta == null || data == null || pg.root(meta) == 0) {
+            throw new FsException(Errno.EINVAL, "no nvmfs filesystem on this namespace (nvmpg is there, the filesystem"
+                    + " owners are not); create one with mkfs");
+        }
+        long sbPage = pg.root(meta);
+        if (sbPage <= 0 || sbPage >= media.pages()) {
+            throw new FsException(Errno.EIO, "filesystem superblock pointer " + sbPage + " is outside the namespace; run fsck.nvmfs");
+        }
+        long sb = sbPage << 12;
+        String problem = FsSuperblockFormat.problem(media.segment(), sb);
+        if (problem != null) {
+            throw new FsException(Errno.EIO, "filesystem superblock: " + problem + "; run fsck.nvmfs");
+        }
+        long jPage = media.segment().get(Le.LONG, sb + FsSuperblockFormat.OFF_JOURNAL_PAGE);
+        int jOrder = media.segment().get(Le.INT, sb + FsSuperblockFormat.OFF_JOURNAL_ORDER);
+        if (jPage <= 0 || jPage + (1L << jOrder) > media.pages()) {
+            throw new FsException(Errno.EIO, "journal block " + jPage + " order " + jOrder + " is outside the namespace; run fsck.nvmfs");
+        }
+        List<String> report = new ArrayList<>(pg.attachRepairs());
+        try {
+            Journal journal = Journal.open(media, jPage << 12, (1L << jOrder) << 12);
+            if (journal.replayed() > 0) {
+                report.add("replayed " + journal.replayed() + " journal transactions");
+            }
+            InodeTable table = new InodeTable(media, sb);
+            table.load();
+            FsCore core = new FsCore(media, pg, meta, data, journal, table, options, sb);
+            boolean clean = media.segment().get(Le.LONG, sb + FsSuperblockFormat.OFF_CLEAN) == 1;
+            if (!clean && !options.readOnly()) {
+                report.addAll(SpaceScan.run(core));
+            }
+            if (!options.readOnly()) {
+                media.segment().set(Le.LONG, sb + FsSuperblockFormat.OFF_CLEAN, 0L);
+                media.persist(sb + FsSuperblockFormat.OFF_CLEAN, 8);
+            }
+            return new NvmFs(core, report);
+        } catch (CorruptFsException e) {
+            throw new FsException(Errno.EIO, e.getMessage() + "; run fsck.nvmfs", e);
+        }
+    }
+
+    /** What attach replayed or repaired, one line each. */
+    public List<String> attachReport() {
+        return attachReport;
+    }
+
+    /**
+     * Persists everything (open files' data too), checkpoints the journal, and marks the
+     * filesystem clean. Handles still open are released.
+     */
+    @Override
+    public void close() throws FsException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (flusher != null) {
+            flusher.shutdownNow();
+            try {
+                flusher.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Long fh : List.copyOf(handles.keySet())) {
+            release(fh);
+        }
+        flush();
+        if (!fs.isReadOnly()) {
+            fs.journal.checkpoint();
+            fs.seg.set(Le.LONG, fs.superblock + FsSuperblockFormat.OFF_CLEAN, 1L);
+            fs.media.persist(fs.superblock + FsSuperblockFormat.OFF_CLEAN, 8);
+        }
+    }
+
+    /** Writes out every inode holding unpersisted data or metadata (the periodic flush). */
+    public void flush() throws FsException {
+        for (Inode pinned : fs.cache.pinnedSnapshot()) {
+            try (var held = fs.locks.writeAll(pinned.ino)) {
+                Inode n = fs.cache.get(pinned.ino);
+                if (n != null) {
+                    sync(n);
+                }
+            }
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (FsException e) {
+            java.util.logging.Logger.getLogger("io.nvmfs.core").warning("periodic flush failed: " + e.getMessage());
+        }
+    }
+
+    // ================================================================ attributes
+
+    public long root() {
+        return InodeTable.ROOT;
+    }
+
+    public Stat getattr(long ino) throws FsException {
+        try (var held = readLock(ino)) {
+            return Stat.of(fs.inode(ino));
+        }
+    }
+
+    public long lookup(long parent, String name) throws FsException {
+        if (name.equals(".")) {
+            return dirOf(parent);
+        }
+        try (var held = readLock(parent)) {
+            Inode dir = requireDir(fs.inode(parent));
+            if (name.equals("..")) {
+                return dir.parent;
+            }
+            long ino = fs.directory(dir).lookup(fs.seg, dir, Name.checked(name));
+            if (ino == 0) {
+                throw new FsException(Errno.ENOENT, "'" + name + "' not in directory " + parent);
+            }
+            return ino;
+        }
+    }
+
+    private long dirOf(long ino) throws FsException {
+        try (var held = readLock(ino)) {
+            requireDir(fs.inode(ino));
+            return ino;
+        }
+    }
+
+    /** Resolves an absolute path ("/a/b") by lookups from the root. */
+    public long resolve(String path) throws FsException {
+        long ino = root();
+        for (String part : path.split("/")) {
+            if (!part.isEmpty()) {
+                ino = lookup(ino, part);
+            }
+        }
+        return ino;
+    }
+
+    public Stat chmod(long ino, int mode) throws FsException {
+        return setattr(ino, n -> n.mode = (n.mode & Mode.S_IFMT) | (mode & Mode.PERMS));
+    }
+
+    /** Changes owner and/or group; -1 leaves one unchanged. */
+    public Stat chown(long ino, int uid, int gid) throws FsException {
+        return setattr(ino, n -> {
+            if (uid != -1) {
+                n.uid = uid;
+            }
+            if (gid != -1) {
+                n.gid = gid;
+            }
+        });
+    }
+
+    /** Sets atime and mtime: {@code null} = UTIME_OMIT, {@code Times.NOW} = UTIME_NOW, else {sec, nsec}. */
+    public Stat utimens(long ino, long[] atime, long[] mtime) throws FsException {
+        long[] now = fs.now();
+        return setattr(ino, n -> {
+            if (atime != null) {
+                n.setTime(Inode.ATIME, atime == Times.NOW ? now : atime);
+            }
+            if (mtime != null) {
+                n.setTime(Inode.MTIME, mtime == Times.NOW ? now : mtime);
+            }
+        });
+    }
+
+    public Stat truncate(long ino, long size) throws FsException {
+        fs.checkWritable();
+        try (var held = fs.locks.writeAll(ino)) {
+            Inode n = fs.inode(ino);
+            if (n.isDir()) {
+                throw new FsException(Errno.EISDIR, "inode " + ino + " is a directory");
+            }
+            if (!Mode.isReg(n.mode)) {
+                throw new FsException(Errno.EINVAL, "inode " + ino + " is not a regular file");
+            }
+            FsCore.AfterCommit after = new FsCore.AfterCommit();
+            FileData.truncate(fs, n, size, after);
+            long[] now = fs.now();
+            n.setTime(Inode.MTIME, now);
+            n.setTime(Inode.CTIME, now);
+            commitInode(n, after);
+            return Stat.of(n);
+        }
+    }
+
+    private interface Change {
+        void apply(Inode n);
+    }
+
+    private Stat setattr(long ino, Change change) throws FsException {
+        fs.checkWritable();
+        try (var held = fs.locks.writeAll(ino)) {
+            Inode n = fs.inode(ino);
+            change.apply(n);
+            n.setTime(Inode.CTIME, fs.now());
+            commitInode(n, new FsCore.AfterCommit());
+            return Stat.of(n);
+        }
+    }
+
+    /** Commits {@code n}'s record (its data first) and runs {@code after}. The caller holds n's lock. */
+    void commitInode(Inode n, FsCore.AfterCommit after) throws FsException {
+        Transaction tx = new Transaction();
+        fs.writeInode(tx, n, after);
+        fs.commit(tx, after);
+        fs.written(n);
+    }
+
+    /** Persists {@code n}'s data and commits its record if anything is pending. The caller holds n's lock. */
+    void sync(Inode n) throws FsException {
+        if (n.metaDirty || n.extentsDirty) {
+            commitInode(n, new FsCore.AfterCommit());
+        } else if (!n.dirtyData.isEmpty()) {
+            FileData.persistDirty(fs, n);
+            fs.cache.put(n);
+        }
+    }
+
+    public StatFs statfs() {
+        var st = fs.pg.stats();
+        long freeInodes = fs.table.freeCount() + Math.min(InodeTable.maxInodes() - fs.table.capacity(), st.freePages() * 16);
+        long used = fs.table.capacity() - fs.table.freeCount() - 1;
+        return new StatFs(4096, st.usablePages(), st.freePages(), st.freePages(), used + freeInodes, freeInodes, 255);
+    }
+
+    // ================================================================ creating names
+
+    /** Creates a regular file, FIFO, socket or device node. */
+    public Stat mknod(long parent, String name, int mode, long rdev, Caller caller) throws FsException {
+        int type = mode & Mode.S_IFMT;
+        if (type == 0) {
+            mode |= Mode.S_IFREG;
+            type = Mode.S_IFREG;
+        }
+        if (type == Mode.S_IFDIR || type == Mode.S_IFLNK || !Mode.validType(mode)) {
+            throw new FsException(Errno.EINVAL, "mknod cannot make type 0" + Integer.toOctalString(type));
+        }
+        return Namespace.create(this, parent, name, mode, rdev, null, caller).stat();
+    }
+
+    public Stat mkdir(long parent, String name, int mode, Caller caller) throws FsException {
+        return Namespace.create(this, parent, name, Mode.S_IFDIR | (mode & Mode.PERMS), 0, null, caller).stat();
+    }
+
+    public Stat symlink(long parent, String name, String target, Caller caller) throws FsException {
+        byte[] t = target.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (t.length == 0) {
+            throw new FsException(Errno.ENOENT, "empty symlink target");
+        }
+        if (t.length > 4095) {
+            throw new FsException(Errno.ENAMETOOLONG, "symlink target of " + t.length + " bytes (at most 4095)");
+        }
+        return Namespace.create(this, parent, name, Mode.S_IFLNK | 0777, 0, t, caller).stat();
+    }
+
+    public String readlink(long ino) throws FsException {
+        try (var held = readLock(ino)) {
+            Inode n = fs.inode(ino);
+            if (!Mode.isLink(n.mode)) {
+                throw new FsException(Errno.EINVAL, "inode " + ino + " is not a symlink");
+            }
+            byte[] b = new byte[(int) n.size];
+            FileData.read(fs, n, 0, MemorySegment.ofArray(b), 0, b.length);
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    public Stat link(long ino, long newParent, String newName) throws FsException {
+        return Namespace.link(this, ino, newParent, newName);
+    }
+
+    public void unlink(long parent, String name) throws FsException {
+        Namespace.remove(this, parent, name, false);
+    }
+
+    public void rmdir(long parent, String name) throws FsException {
+        Namespace.remove(this, parent, name, true);
+    }
+
+    public void rename(long oldParent, String oldName, long newParent, String newName, int flags) throws FsException {
+        Namespace.rename(this, oldParent, oldName, newParent, newName, flags);
+    }
+
+    ReentrantLock renameLock() {
+        return renameLock;
+    }
+
+    // ================================================================ handles and data
+
+    /** Opens an existing inode; returns the handle. O_TRUNC truncates. */
+    public long open(long ino, int flags) throws FsException {
+        if ((flags & Handle.O_ACCMODE) != 0 || (flags & Handle.O_TRUNC) != 0) {
+            fs.checkWritable();
+        }
+        try (var held = fs.locks.writeAll(ino)) {
+            Inode n = fs.inode(ino);
+            if (n.isDir() && (flags & Handle.O_ACCMODE) != 0) {
+                throw new FsException(Errno.EISDIR, "cannot open directory " + ino + " for writing");
+            }
+            if ((flags & Handle.O_TRUNC) != 0 && Mode.isReg(n.mode) && n.size > 0) {
+                FsCore.AfterCommit after = new FsCore.AfterCommit();
+                FileData.truncate(fs, n, 0, after);
+                long[] now = fs.now();
+                n.setTime(Inode.MTIME, now);
+                n.setTime(Inode.CTIME, now);
+                commitInode(n, after);
+            }
+            return newHandle(n, flags);
+        }
+    }
+
+    /** Result of {@link #create}: the new (or opened) file and its handle. */
+    public record Created(long fh, Stat stat) {
+    }
+
+    /** Creates and opens a regular file (O_EXCL: EEXIST if it exists; otherwise an existing one is opened). */
+    public Created create(long parent, String name, int mode, int flags, Caller caller) throws FsException {
+        while (true) {
+            try {
+                Namespace.Made made = Namespace.create(this, parent, name, Mode.S_IFREG | (mode & Mode.PERMS), 0, null, caller);
+                try (var held = fs.locks.writeAll(made.ino())) {
+                    return new Created(newHandle(fs.inode(made.ino()), flags), made.stat());
+                }
+            } catch (FsException e) {
+                if (e.errno() != Errno.EEXIST || (flags & Handle.O_EXCL) != 0) {
+                    throw e;
+                }
+            }
+            long ino;
+            try {
+                ino = lookup(parent, name);
+            } catch (FsException e) {
+                if (e.errno() == Errno.ENOENT) {
+                    continue; // removed meanwhile: create again
+                }
+                throw e;
+            }
+            long fh = open(ino, flags);
+            return new Created(fh, getattr(ino));
+        }
+    }
+
+    private long newHandle(Inode n, int flags) {
+        long fh = nextHandle.getAndIncrement();
+        n.openHandles++;
+        fs.cache.put(n);
+        handles.put(fh, new Handle(fh, n, flags));
+        return fh;
+    }
+
+    private Handle handle(long fh) throws FsException {
+        Handle h = handles.get(fh);
+        if (h == null) {
+            throw new FsException(Errno.EBADF, "no open handle " + fh);
+        }
+        return h;
+    }
+
+    /** Inode of an open handle. */
+    public long inodeOf(long fh) throws FsException {
+        return handle(fh).inode.ino;
+    }
+
+    public int read(long fh, long offset, MemorySegment dst, long dstOffset, int length) throws FsException {
+        Handle h = handle(fh);
+        if (!h.readable()) {
+            throw new FsException(Errno.EBADF, "handle " + fh + " is not open for reading");
+        }
+        if (offset < 0) {
+            throw new FsException(Errno.EINVAL, "negative offset");
+        }
+        Inode n = h.inode;
+        int got;
+        boolean touchAtime;
+        var lock = fs.locks.of(n.ino).readLock();
+        lock.lock();
+        try {
+            if (n.isDir()) {
+                throw new FsException(Errno.EISDIR, "inode " + n.ino + " is a directory");
+            }
+            got = FileData.read(fs, n, offset, dst, dstOffset, length);
+            touchAtime = Times.atimeDue(fs.options.atime(), n, fs.now());
+        } finally {
+            lock.unlock();
+        }
+        if (touchAtime && !fs.isReadOnly()) {
+            try (var held = fs.locks.writeAll(n.ino)) {
+                n.setTime(Inode.ATIME, fs.now());
+                n.metaDirty = true;
+                fs.cache.put(n);
+            }
+        }
+        return got;
+    }
+
+    public int write(long fh, long offset, MemorySegment src, long srcOffset, int length) throws FsException {
+        fs.checkWritable();
+        Handle h = handle(fh);
+        if (!h.writable()) {
+            throw new FsException(Errno.EBADF, "handle " + fh + " is not open for writing");
+        }
+        if (offset < 0) {
+            throw new FsException(Errno.EINVAL, "negative offset");
+        }
+        Inode n = h.inode;
+        try (var held = fs.locks.writeAll(n.ino)) {
+            long at = (h.flags & Handle.O_APPEND) != 0 ? n.size : offset;
+            int written = FileData.write(fs, n, at, src, srcOffset, length);
+            long[] now = fs.now();
+            n.setTime(Inode.MTIME, now);
+            n.setTime(Inode.CTIME, now);
+            fs.cache.put(n);
+            if (fs.options.sync()) {
+                sync(n);
+            }
+            return written;
+        }
+    }
+
+    /** fsync / fdatasync: the file's data and metadata are durable on return. */
+    public void fsync(long fh, boolean dataOnly) throws FsException {
+        Inode n = handle(fh).inode;
+        try (var held = fs.locks.writeAll(n.ino)) {
+            sync(n);
+        }
+    }
+
+    /** flush (close of one descriptor): persists the file like fsync, as DESIGN.md promises at close. */
+    public void flush(long fh) throws FsException {
+        fsync(fh, false);
+    }
+
+    /** Last close of a handle: persists, and frees an unlinked file once nothing holds it open. */
+    public void release(long fh) throws FsException {
+        Handle h = handles.remove(fh);
+        if (h == null) {
+            throw new FsException(Errno.EBADF, "no open handle " + fh);
+        }
+        Inode n = h.inode;
+        try (var held = fs.locks.writeAll(n.ino)) {
+            n.openHandles--;
+            if (n.nlink == 0 && n.openHandles == 0 && !n.isDir()) {
+                Namespace.freeOrphan(this, n);
+                return;
+            }
+            if (!fs.isReadOnly()) {
+                sync(n);
+            }
+            fs.cache.put(n);
+        }
+    }
+
+    /** fallocate: mode 0 (allocate, extend size), KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE, ZERO_RANGE[|KEEP_SIZE]. */
+    public void fallocate(long fh, int mode, long offset, long length) throws FsException {
+        fs.checkWritable();
+        Handle h = handle(fh);
+        if (!h.writable()) {
+            throw new FsException(Errno.EBADF, "handle " + fh + " is not open for writing");
+        }
+        Fallocate.apply(this, h.inode, mode, offset, length);
+    }
+
+    // ================================================================ directories
+
+    /** readdir: "." and ".." first, then entries from {@code cookie} (0 = start), at most {@code max}. */
+    public List<DirEntry> readdir(long ino, long cookie, int max) throws FsException {
+        try (var held = readLock(ino)) {
+            Inode dir = requireDir(fs.inode(ino));
+            List<DirEntry> out = new ArrayList<>();
+            if (cookie == 0 && out.size() < max) {
+                out.add(new DirEntry(".", dir.ino, Mode.dtype(Mode.S_IFDIR), 1));
+            }
+            if (cookie <= 1 && out.size() < max) {
+                out.add(new DirEntry("..", dir.parent, Mode.dtype(Mode.S_IFDIR), 2));
+            }
+            if (out.size() < max) {
+                Directory.list(fs.seg, dir, Math.max(cookie, 2), max - out.size(), out);
+            }
+            return out;
+        }
+    }
+
+    // ================================================================ helpers
+
+    Inode requireDir(Inode n) throws FsException {
+        if (!n.isDir()) {
+            throw new FsException(Errno.ENOTDIR, "inode " + n.ino + " is not a directory");
+        }
+        return n;
+    }
+
+    ReadHeld readLock(long ino) {
+        var l = fs.locks.of(ino).readLock();
+        l.lock();
+        return new ReadHeld(l);
+    }
+
+    /** A read lock released by try-with-resources. */
+    record ReadHeld(java.util.concurrent.locks.Lock lock) implements AutoCloseable {
+        @Override
+        public void close() {
+            lock.unlock();
+        }
+    }
+
+    static FsException noSpace(OutOfSpaceException e) {
+        return new FsException(Errno.ENOSPC, e.getMessage());
+    }
+}

@@ -1,0 +1,24 @@
+package io.nvmfs.core;
+
+/** Timestamp helpers: the UTIME_NOW marker and the atime policies. */
+public final class Times {
+    /** Pass as a time to {@link NvmFs#utimens} for UTIME_NOW (compared by identity). */
+    public static final long[] NOW = new long[] {-1, -1};
+    private static final long DAY = 24 * 3600;
+
+    private Times() {}
+
+    /** relatime: update when atime is not after mtime or ctime, or is a day old (as Linux does). */
+    static boolean atimeDue(FsOptions.Atime policy, Inode n, long[] now) {
+        return switch (policy) {
+            case NOATIME -> false;
+            case STRICTATIME -> true;
+            case RELATIME -> !after(n, Inode.ATIME, Inode.MTIME) || !after(n, Inode.ATIME, Inode.CTIME)
+                    || now[0] - n.sec[Inode.ATIME] >= DAY;
+        };
+    }
+
+    private static boolean after(Inode n, int a, int b) {
+        return n.sec[a] > n.sec[b] || (n.sec[a] == n.sec[b] && n.nsec[a] > n.nsec[b]);
+    }
+}
