@@ -309,6 +309,30 @@ public final class NvmFs implements AutoCloseable {
         return new StatFs(4096, st.usablePages(), st.freePages(), st.freePages(), used + freeInodes, freeInodes, 255);
     }
 
+    /** access(2): F_OK (0), or any of R (4), W (2), X (1) for {@code caller}; EACCES when denied. */
+    public void access(long ino, int mask, Caller caller) throws FsException {
+        Stat st = getattr(ino);
+        if ((mask & 2) != 0 && fs.isReadOnly()) {
+            throw new FsException(Errno.EROFS, "filesystem is read-only");
+        }
+        if (mask == 0) {
+            return;
+        }
+        int perms = st.mode();
+        if (caller.uid() == 0) {
+            boolean anyExec = (perms & 0111) != 0 || Mode.isDir(perms);
+            if ((mask & 1) != 0 && !anyExec) {
+                throw new FsException(Errno.EACCES, "no execute permission on inode " + ino);
+            }
+            return;
+        }
+        int shift = caller.uid() == st.uid() ? 6 : caller.gid() == st.gid() ? 3 : 0;
+        int granted = (perms >> shift) & 7;
+        if ((granted & mask) != mask) {
+            throw new FsException(Errno.EACCES, "permission denied on inode " + ino);
+        }
+    }
+
     // ================================================================ creating names
 
     /** Creates a regular file, FIFO, socket or device node. */
@@ -544,6 +568,102 @@ public final class NvmFs implements AutoCloseable {
             throw new FsException(Errno.EBADF, "handle " + fh + " is not open for writing");
         }
         Fallocate.apply(this, h.inode, mode, offset, length);
+    }
+
+    // ================================================================ extended attributes
+
+    /** setxattr with XATTR_CREATE (EEXIST if present) / XATTR_REPLACE (ENODATA if absent) / 0. */
+    public void setxattr(long ino, String name, byte[] value, int flags) throws FsException {
+        fs.checkWritable();
+        if (value.length > Xattrs.MAX_VALUE) {
+            throw new FsException(Errno.E2BIG, "xattr value of " + value.length + " bytes");
+        }
+        try (var held = fs.locks.writeAll(ino)) {
+            Inode n = fs.inode(ino);
+            Xattrs.checkName(name, n, true);
+            var attrs = Xattrs.read(fs, n);
+            boolean present = attrs.containsKey(name);
+            if ((flags & Xattrs.XATTR_CREATE) != 0 && present) {
+                throw new FsException(Errno.EEXIST, "xattr '" + name + "' exists");
+            }
+            if ((flags & Xattrs.XATTR_REPLACE) != 0 && !present) {
+                throw new FsException(Errno.ENODATA, "no xattr '" + name + "'");
+            }
+            attrs.put(name, value.clone());
+            changeXattrs(n, attrs);
+        }
+    }
+
+    /** The value of {@code name}; ENODATA when absent. */
+    public byte[] getxattr(long ino, String name) throws FsException {
+        try (var held = readLock(ino)) {
+            Inode n = fs.inode(ino);
+            Xattrs.checkName(name, n, false);
+            byte[] v = Xattrs.read(fs, n).get(name);
+            if (v == null) {
+                throw new FsException(Errno.ENODATA, "no xattr '" + name + "'");
+            }
+            return v;
+        }
+    }
+
+    /**
+     * getxattr with the caller's buffer size: {@code size} 0 asks for the length; a value longer
+     * than {@code size} is ERANGE. Returns the value (its length is the answer).
+     */
+    public byte[] getxattr(long ino, String name, int size) throws FsException {
+        byte[] v = getxattr(ino, name);
+        if (size != 0 && v.length > size) {
+            throw new FsException(Errno.ERANGE, "xattr '" + name + "' is " + v.length + " bytes, buffer " + size);
+        }
+        return v;
+    }
+
+    public List<String> listxattr(long ino) throws FsException {
+        try (var held = readLock(ino)) {
+            return Xattrs.names(Xattrs.read(fs, fs.inode(ino)));
+        }
+    }
+
+    /** listxattr's NUL-separated names, ERANGE when longer than a non-zero {@code size}. */
+    public byte[] listxattr(long ino, int size) throws FsException {
+        byte[] b;
+        try (var held = readLock(ino)) {
+            b = Xattrs.listBytes(Xattrs.read(fs, fs.inode(ino)));
+        }
+        if (size != 0 && b.length > size) {
+            throw new FsException(Errno.ERANGE, "xattr list is " + b.length + " bytes, buffer " + size);
+        }
+        return b;
+    }
+
+    public void removexattr(long ino, String name) throws FsException {
+        fs.checkWritable();
+        try (var held = fs.locks.writeAll(ino)) {
+            Inode n = fs.inode(ino);
+            Xattrs.checkName(name, n, true);
+            var attrs = Xattrs.read(fs, n);
+            if (attrs.remove(name) == null) {
+                throw new FsException(Errno.ENODATA, "no xattr '" + name + "'");
+            }
+            changeXattrs(n, attrs);
+        }
+    }
+
+    private void changeXattrs(Inode n, java.util.Map<String, byte[]> attrs) throws FsException {
+        FsCore.AfterCommit after = new FsCore.AfterCommit();
+        long old = n.xattrPage;
+        Xattrs.store(fs, n, attrs, after);
+        n.setTime(Inode.CTIME, fs.now());
+        try {
+            commitInode(n, after);
+        } catch (FsException e) {
+            if (n.xattrPage != 0 && n.xattrPage != old) {
+                fs.freeQuietly(fs.meta, n.xattrPage, 0);
+            }
+            n.xattrPage = old;
+            throw e;
+        }
     }
 
     // ================================================================ directories
