@@ -34,7 +34,7 @@ final class Namespace {
             if (isDir && dir.nlink >= NvmFs.MAX_LINKS) {
                 throw new FsException(Errno.EMLINK, "directory " + parent + " has too many subdirectories");
             }
-            ensureRoom(fs, dir, d, nm);
+            Growth growth = grow(fs, dir, d, nm);
             Inode n = new Inode(ino);
             n.mode = mode;
             n.nlink = isDir ? 2 : 1;
@@ -69,12 +69,14 @@ final class Namespace {
                 fs.commit(tx, after);
             } catch (FsException e) {
                 if (symlinkTarget != null) {
-                    fs.releaseAllSpace(n, after);
-                    after.run(fs);
+                    FsCore.AfterCommit undoData = new FsCore.AfterCommit();
+                    fs.releaseAllSpace(n, undoData);
+                    undoData.run(fs);
                 }
                 if (isDir) {
                     dir.nlink--;
                 }
+                undo(fs, dir, growth);
                 throw e;
             }
             committed = true;
@@ -109,7 +111,7 @@ final class Namespace {
             if (d.lookup(fs.seg, dir, nm) != 0) {
                 throw new FsException(Errno.EEXIST, "'" + newName + "' exists in directory " + newParent);
             }
-            ensureRoom(fs, dir, d, nm);
+            Growth growth = grow(fs, dir, d, nm);
             long[] now = fs.now();
             FsCore.AfterCommit after = new FsCore.AfterCommit();
             Transaction tx = new Transaction();
@@ -124,6 +126,7 @@ final class Namespace {
                 fs.commit(tx, after);
             } catch (FsException e) {
                 n.nlink--;
+                undo(fs, dir, growth);
                 throw e;
             }
             d.afterInsert(fs.seg, dir, nm, off);
@@ -275,10 +278,19 @@ final class Namespace {
         return Mode.isDir(nf.getattr(src).mode()) || (dst != 0 && Mode.isDir(nf.getattr(dst).mode()));
     }
 
-    /** Grows a directory by the next geometric extent when no page has room for {@code name}. */
-    static void ensureRoom(FsCore fs, Inode dir, Directory d, Name name) throws FsException {
+    /** Pages added to a directory in DRAM, to be committed with the entry that needed them. */
+    record Growth(long logicalPage, long physical, int order) {
+    }
+
+    /**
+     * Makes room for {@code name}: when no page has room, allocates the directory's next geometric
+     * extent, formats and persists its pages, and adds it to the DRAM inode and index. Nothing is
+     * committed: the caller's transaction writes the directory inode together with the new entry,
+     * so a crash shows either both or neither. Returns null when no growth was needed.
+     */
+    static Growth grow(FsCore fs, Inode dir, Directory d, Name name) throws FsException {
         if (d.hasRoomFor(name)) {
-            return;
+            return null;
         }
         long pages = dir.size >>> 12;
         int order = pages == 0 ? 0 : Math.min(Long.numberOfTrailingZeros(pages), 63 - Long.numberOfLeadingZeros(pages));
@@ -303,18 +315,21 @@ final class Namespace {
         dir.extents.insert(pages, phys, order);
         dir.extentsDirty = true;
         dir.size += n << 12;
-        FsCore.AfterCommit after = new FsCore.AfterCommit();
-        Transaction tx = new Transaction();
-        try {
-            fs.writeInode(tx, dir, after);
-            fs.commit(tx, after);
-        } catch (FsException e) {
-            dir.extents.remove(dir.extents.find(pages));
-            dir.size -= n << 12;
-            fs.freeQuietly(fs.meta, phys, order);
-            throw e;
-        }
-        fs.written(dir);
         d.afterGrow((int) n);
+        return new Growth(pages, phys, order);
+    }
+
+    /** The transaction that would have committed {@code g} failed: forget the pages again. */
+    static void undo(FsCore fs, Inode dir, Growth g) {
+        if (g == null) {
+            return;
+        }
+        int i = dir.extents.find(g.logicalPage());
+        if (i >= 0) {
+            dir.extents.remove(i);
+        }
+        dir.size -= (1L << g.order()) << 12;
+        dir.directory = null; // rebuilt from the media on next use
+        fs.freeQuietly(fs.meta, g.physical(), g.order());
     }
 }

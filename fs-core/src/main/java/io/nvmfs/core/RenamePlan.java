@@ -62,9 +62,7 @@ final class RenamePlan {
         if (src.isDir() && od != nd) {
             checkNotInside(src, nd);
         }
-        if (dst == null) {
-            Namespace.ensureRoom(fs, nd, ndx, to);
-        }
+        Namespace.Growth growth = dst == null ? Namespace.grow(fs, nd, ndx, to) : null;
         long[] now = fs.now();
         FsCore.AfterCommit after = new FsCore.AfterCommit();
         Transaction tx = new Transaction();
@@ -93,7 +91,19 @@ final class RenamePlan {
             touch(nd, now);
             fs.writeInode(tx, nd, after);
         }
-        fs.commit(tx, after);
+        try {
+            fs.commit(tx, after);
+        } catch (FsException e) {
+            Namespace.undo(fs, nd, growth);
+            // DRAM link counts and parent may have moved: drop the copies, the media is the truth.
+            fs.cache.remove(src.ino);
+            fs.cache.remove(od.ino);
+            fs.cache.remove(nd.ino);
+            if (dst != null) {
+                fs.cache.remove(dst.ino);
+            }
+            throw e;
+        }
         odx.afterRemove(fs.seg, od, from);
         if (off >= 0) {
             ndx.afterInsert(fs.seg, nd, to, off);

@@ -15,6 +15,8 @@ import java.util.Random;
  * <p>The durable image is referenced, not copied: use the state before the next persist.
  */
 public final class CrashState {
+    /** Up to this many pending words, "each alone" and "all but each" cover every word. */
+    public static final int EACH_WORD_UP_TO = 64;
     private final MemorySegment durable;
     private final long[] pendingOffsets;
     private final long[] pendingValues;
@@ -42,7 +44,9 @@ public final class CrashState {
 
     /**
      * The subsets of pending words to try: all of them when there are at most {@code exhaustiveUpTo};
-     * otherwise none, all, each word alone, all but each word, and {@code randomSamples} random subsets.
+     * otherwise none, all, each word alone and all but each word (for every word when there are at
+     * most {@link #EACH_WORD_UP_TO}, else for {@code randomSamples} words picked at random, so a
+     * large data write does not explode the count), and {@code randomSamples} random subsets.
      */
     public List<BitSet> subsets(int exhaustiveUpTo, int randomSamples, Random random) {
         int n = pendingOffsets.length;
@@ -57,7 +61,9 @@ public final class CrashState {
         all.set(0, n);
         out.add(new BitSet(n));
         out.add(all);
-        for (int i = 0; i < n; i++) {
+        int singles = n <= EACH_WORD_UP_TO ? n : randomSamples;
+        for (int k = 0; k < singles; k++) {
+            int i = n <= EACH_WORD_UP_TO ? k : random.nextInt(n);
             BitSet one = new BitSet(n);
             one.set(i);
             out.add(one);
