@@ -218,6 +218,14 @@ final class FileData {
         long room = n.extents.nextStart(page) - page;
         order = Math.min(order, 63 - Long.numberOfLeadingZeros(room));
         Owner owner = fs.ownerOf(n);
+        if (!n.isDir()) {
+            long allowance = fs.pg.freePages() - fs.metaReserve;
+            if (allowance < 1) {
+                throw new FsException(Errno.ENOSPC, "no space left for file data (" + fs.pg.freePages()
+                        + " pages free, " + fs.metaReserve + " kept for metadata)");
+            }
+            order = Math.min(order, 63 - Long.numberOfLeadingZeros(allowance));
+        }
         long phys;
         while (true) {
             try {

@@ -36,6 +36,12 @@ final class FsCore {
     final InodeLocks locks = new InodeLocks();
     final FsOptions options;
     final long superblock;
+    /**
+     * Pages file data may not take: kept for the metadata that committing data needs (extent
+     * pages of fragmented files, directory pages, xattr pages), so a full filesystem can still
+     * commit what was written and delete. ext4 keeps reserved blocks for the same reason.
+     */
+    final long metaReserve;
     /** Set when corruption is found while attached: every later change fails with EROFS. */
     private volatile String readOnlyReason;
 
@@ -51,6 +57,7 @@ final class FsCore {
         this.cache = new InodeCache(options.cacheBytes());
         this.options = options;
         this.superblock = superblock;
+        this.metaReserve = Math.max(32, Math.min(4096, pg.stats().usablePages() / 512));
         if (options.readOnly()) {
             readOnlyReason = "mounted read-only";
         }

@@ -306,7 +306,8 @@ public final class NvmFs implements AutoCloseable {
         var st = fs.pg.stats();
         long freeInodes = fs.table.freeCount() + Math.min(InodeTable.maxInodes() - fs.table.capacity(), st.freePages() * 16);
         long used = fs.table.capacity() - fs.table.freeCount() - 1;
-        return new StatFs(4096, st.usablePages(), st.freePages(), st.freePages(), used + freeInodes, freeInodes, 255);
+        long available = Math.max(0, st.freePages() - fs.metaReserve);
+        return new StatFs(4096, st.usablePages(), st.freePages(), available, used + freeInodes, freeInodes, 255);
     }
 
     /** access(2): F_OK (0), or any of R (4), W (2), X (1) for {@code caller}; EACCES when denied. */

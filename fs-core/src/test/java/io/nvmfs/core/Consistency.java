@@ -44,7 +44,7 @@ final class Consistency {
             } else if (Mode.isLink(st.mode())) {
                 d.append(" -> ").append(fs.readlink(e.ino()));
             }
-            for (String x : fs.listxattr(e.ino())) {
+            for (String x : new java.util.TreeSet<>(fs.listxattr(e.ino()))) {
                 d.append(' ').append(x).append('=').append(sha(fs.getxattr(e.ino(), x)));
             }
             out.put(p, d.toString());
