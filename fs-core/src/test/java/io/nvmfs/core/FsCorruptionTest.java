@@ -1,0 +1,71 @@
+package io.nvmfs.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
+
+/** Damaged metadata found while attached, and refused at attach. */
+class FsCorruptionTest {
+    @Test
+    void damagedInodeGivesEioAndTheFilesystemGoesReadOnly() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            TestFs t = new TestFs(arena, 32L << 20);
+            long ino = t.writeFile(t.fs.root(), "victim", "x".getBytes());
+            t.writeFile(t.fs.root(), "bystander", "y".getBytes());
+            t.fs = t.remount();
+            long off = t.fs.fs.table.offsetOf(ino);
+            t.media.segment().set(ValueLayout.JAVA_BYTE, off + InodeFormat.OFF_SIZE, (byte) 0x5a);
+            FsException e = assertThrows(FsException.class, () -> t.fs.getattr(ino));
+            assertEquals(Errno.EIO, e.errno());
+            assertTrue(e.getMessage().contains("inode " + ino), e.getMessage());
+            FsException ro = assertThrows(FsException.class, () -> t.fs.mkdir(t.fs.root(), "new", 0755, Caller.ROOT));
+            assertEquals(Errno.EROFS, ro.errno());
+            assertTrue(ro.getMessage().contains("fsck"), ro.getMessage());
+            // Reading what is intact still works.
+            assertEquals("y", new String(t.readFile(t.fs.lookup(t.fs.root(), "bystander"))));
+        }
+    }
+
+    @Test
+    void damagedDirectoryGivesEio() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            TestFs t = new TestFs(arena, 32L << 20);
+            long d = t.fs.mkdir(t.fs.root(), "d", 0755, Caller.ROOT).ino();
+            t.fs.mknod(d, "f", 0644, 0, Caller.ROOT);
+            t.fs = t.remount();
+            Inode dir = t.fs.fs.table.read(d);
+            long page = dir.extents.physical(0);
+            t.media.segment().set(Le.SHORT, (page << 12) + DirentFormat.OFF_REC_LEN, (short) 3);
+            assertEquals(Errno.EIO, assertThrows(FsException.class, () -> t.fs.lookup(d, "f")).errno());
+        }
+    }
+
+    @Test
+    void attachRefusesADamagedSuperblockAndSaysToRunFsck() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            TestFs t = new TestFs(arena, 32L << 20);
+            t.fs.close();
+            long sb = t.fs.fs.superblock;
+            t.media.segment().set(ValueLayout.JAVA_BYTE, sb + 20, (byte) 1);
+            FsException e = assertThrows(FsException.class, () -> NvmFs.attach(t.media, t.options()));
+            assertEquals(Errno.EIO, e.errno());
+            assertTrue(e.getMessage().contains("superblock") && e.getMessage().contains("fsck"), e.getMessage());
+        }
+    }
+
+    @Test
+    void attachRefusesADestroyedJournal() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            TestFs t = new TestFs(arena, 32L << 20);
+            t.fs.close();
+            long jPage = t.media.segment().get(Le.LONG, t.fs.fs.superblock + FsSuperblockFormat.OFF_JOURNAL_PAGE);
+            t.media.segment().asSlice(jPage << 12, 4096).fill((byte) 0x11);
+            FsException e = assertThrows(FsException.class, () -> NvmFs.attach(t.media, t.options()));
+            assertTrue(e.getMessage().contains("journal") && e.getMessage().contains("fsck"), e.getMessage());
+        }
+    }
+}
