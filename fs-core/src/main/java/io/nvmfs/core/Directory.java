@@ -16,7 +16,14 @@ import java.util.List;
  * matching {@code after*} method so the index follows the media. Guarded by the directory's lock.
  */
 final class Directory {
+    /**
+     * Name to {@code offset << INO_BITS | ino}: the entry's byte offset in the directory and its
+     * inode, so a lookup never touches the media (one cache miss fewer; inode numbers are below
+     * 2^21, offsets below 2^40).
+     */
     private final HashMap<Name, Long> offsets = new HashMap<>();
+    private static final int INO_BITS = 24;
+    private static final long INO_MASK = (1L << INO_BITS) - 1;
     /** Max-tree over pages: leaf p = largest record insertable into logical page p. */
     private int[] tree = new int[2];
     private int leaves = 1;
@@ -44,7 +51,11 @@ final class Directory {
                 }
                 if (ino != 0) {
                     byte[] name = media.asSlice(at + DirentFormat.OFF_NAME, nameLen).toArray(ValueLayout.JAVA_BYTE);
-                    if (d.offsets.put(Name.of(name), ((long) p << 12) + off) != null) {
+                    if (ino > INO_MASK) {
+                        throw new CorruptFsException("directory " + dir.ino, "entry at page " + p + " offset " + off
+                                + " names inode " + ino + ", beyond any inode table");
+                    }
+                    if (d.offsets.put(Name.of(name), pack(((long) p << 12) + off, ino)) != null) {
                         throw new CorruptFsException("directory " + dir.ino, "duplicate name '" + Name.of(name) + "'");
                     }
                 }
@@ -60,18 +71,17 @@ final class Directory {
     }
 
     /** Inode of {@code name}, or 0. */
-    long lookup(MemorySegment media, Inode dir, Name name) {
-        Long off = offsets.get(name);
-        if (off == null) {
-            return 0;
-        }
-        return media.get(Le.LONG, physical(dir, off) + DirentFormat.OFF_INO);
+    long lookup(Name name) {
+        Long v = offsets.get(name);
+        return v == null ? 0 : v & INO_MASK;
     }
 
-    /** Byte offset of the directory's entry for {@code name}, or -1. */
-    long offsetOf(Name name) {
-        Long off = offsets.get(name);
-        return off == null ? -1 : off;
+    private static long pack(long offset, long ino) {
+        return (offset << INO_BITS) | ino;
+    }
+
+    private long offsetOf(Name name) {
+        return offsets.get(name) >>> INO_BITS;
     }
 
     /** True if a record of {@code name} fits without growing the directory. */
@@ -127,8 +137,8 @@ final class Directory {
         return DirentFormat.needed(Byte.toUnsignedInt(media.get(ValueLayout.JAVA_BYTE, at + DirentFormat.OFF_NAME_LEN)));
     }
 
-    void afterInsert(MemorySegment media, Inode dir, Name name, long offset) {
-        offsets.put(name, offset);
+    void afterInsert(MemorySegment media, Inode dir, Name name, long offset, long ino) {
+        offsets.put(name, pack(offset, ino));
         int p = (int) (offset >>> 12);
         setGap(p, scanGap(media, physical(dir, p)));
     }
@@ -139,20 +149,24 @@ final class Directory {
      * planned against the same page state (a rename within one directory) never write the same bytes.
      */
     void planRemove(Transaction tx, Inode dir, Name name) {
-        tx.putLong(physical(dir, offsets.get(name)) + DirentFormat.OFF_INO, 0);
+        tx.putLong(physical(dir, offsetOf(name)) + DirentFormat.OFF_INO, 0);
     }
 
     void afterRemove(MemorySegment media, Inode dir, Name name) {
-        long offset = offsets.remove(name);
+        long offset = offsets.remove(name) >>> INO_BITS;
         int p = (int) (offset >>> 12);
         setGap(p, scanGap(media, physical(dir, p)));
     }
 
     /** Adds to {@code tx} the writes that point the existing entry of {@code name} at {@code ino}. */
     void planRetarget(Transaction tx, Inode dir, Name name, long ino, int type) {
-        long at = physical(dir, offsets.get(name));
+        long at = physical(dir, offsetOf(name));
         tx.putLong(at + DirentFormat.OFF_INO, ino);
         tx.write(at + DirentFormat.OFF_TYPE, new byte[] {(byte) type});
+    }
+
+    void afterRetarget(Name name, long ino) {
+        offsets.put(name, pack(offsetOf(name), ino));
     }
 
     /** Registers pages just added to the directory (each one empty record spanning the page). */

@@ -27,7 +27,7 @@ final class Namespace {
                 throw new FsException(Errno.ENOENT, "directory " + parent + " has been removed");
             }
             Directory d = fs.directory(dir);
-            if (d.lookup(fs.seg, dir, nm) != 0) {
+            if (d.lookup(nm) != 0) {
                 throw new FsException(Errno.EEXIST, "'" + name + "' exists in directory " + parent);
             }
             boolean isDir = Mode.isDir(mode);
@@ -80,7 +80,7 @@ final class Namespace {
                 throw e;
             }
             committed = true;
-            d.afterInsert(fs.seg, dir, nm, off);
+            d.afterInsert(fs.seg, dir, nm, off, ino);
             fs.written(dir);
             fs.written(n);
             return new Made(ino, Stat.of(n));
@@ -108,7 +108,7 @@ final class Namespace {
             }
             Inode dir = nf.requireDir(fs.inode(newParent));
             Directory d = fs.directory(dir);
-            if (d.lookup(fs.seg, dir, nm) != 0) {
+            if (d.lookup(nm) != 0) {
                 throw new FsException(Errno.EEXIST, "'" + newName + "' exists in directory " + newParent);
             }
             Growth growth = grow(fs, dir, d, nm);
@@ -129,7 +129,7 @@ final class Namespace {
                 undo(fs, dir, growth);
                 throw e;
             }
-            d.afterInsert(fs.seg, dir, nm, off);
+            d.afterInsert(fs.seg, dir, nm, off, ino);
             fs.written(dir);
             fs.written(n);
             return Stat.of(n);
@@ -146,7 +146,7 @@ final class Namespace {
             try (var held = fs.locks.writeAll(parent, child)) {
                 Inode dir = nf.requireDir(fs.inode(parent));
                 Directory d = fs.directory(dir);
-                if (d.lookup(fs.seg, dir, nm) != child) {
+                if (d.lookup(nm) != child) {
                     continue; // changed between lookup and locking: look again
                 }
                 Inode n = fs.inode(child);
@@ -246,7 +246,7 @@ final class Namespace {
                 Inode nd = nf.requireDir(fs.inode(newParent));
                 Directory odx = fs.directory(od);
                 Directory ndx = fs.directory(nd);
-                if (odx.lookup(fs.seg, od, from) != src || ndx.lookup(fs.seg, nd, to) != dst) {
+                if (odx.lookup(from) != src || ndx.lookup(to) != dst) {
                     continue;
                 }
                 Inode s = fs.inode(src);

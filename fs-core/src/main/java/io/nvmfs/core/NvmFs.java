@@ -173,6 +173,14 @@ public final class NvmFs implements AutoCloseable {
         }
     }
 
+    /** Journal capacity and bytes in use (for {@code nvmfs info} and benchmarks). */
+    public record JournalStats(long capacityBytes, long usedBytes) {
+    }
+
+    public JournalStats journalStats() {
+        return new JournalStats(fs.journal.capacity(), fs.journal.usedBytes());
+    }
+
     // ================================================================ attributes
 
     public long root() {
@@ -194,7 +202,7 @@ public final class NvmFs implements AutoCloseable {
             if (name.equals("..")) {
                 return dir.parent;
             }
-            long ino = fs.directory(dir).lookup(fs.seg, dir, Name.checked(name));
+            long ino = fs.directory(dir).lookup(Name.checked(name));
             if (ino == 0) {
                 throw new FsException(Errno.ENOENT, "'" + name + "' not in directory " + parent);
             }

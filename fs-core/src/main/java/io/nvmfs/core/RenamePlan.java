@@ -106,7 +106,9 @@ final class RenamePlan {
         }
         odx.afterRemove(fs.seg, od, from);
         if (off >= 0) {
-            ndx.afterInsert(fs.seg, nd, to, off);
+            ndx.afterInsert(fs.seg, nd, to, off, src.ino);
+        } else {
+            ndx.afterRetarget(to, src.ino);
         }
         fs.written(src);
         fs.written(od);
@@ -153,6 +155,8 @@ final class RenamePlan {
             fs.writeInode(tx, nd, after);
         }
         fs.commit(tx, after);
+        odx.afterRetarget(from, dst.ino);
+        ndx.afterRetarget(to, src.ino);
         fs.written(src);
         fs.written(dst);
         fs.written(od);
