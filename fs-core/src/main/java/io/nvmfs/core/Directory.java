@@ -2,7 +2,6 @@ package io.nvmfs.core;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.HashMap;
 import java.util.List;
 
 /**
@@ -21,7 +20,7 @@ final class Directory {
      * inode, so a lookup never touches the media (one cache miss fewer; inode numbers are below
      * 2^21, offsets below 2^40).
      */
-    private final HashMap<Name, Long> offsets = new HashMap<>();
+    private final NameIndex offsets = new NameIndex();
     private static final int INO_BITS = 24;
     private static final long INO_MASK = (1L << INO_BITS) - 1;
     /** Max-tree over pages: leaf p = largest record insertable into logical page p. */
@@ -55,7 +54,7 @@ final class Directory {
                         throw new CorruptFsException("directory " + dir.ino, "entry at page " + p + " offset " + off
                                 + " names inode " + ino + ", beyond any inode table");
                     }
-                    if (d.offsets.put(Name.of(name), pack(((long) p << 12) + off, ino)) != null) {
+                    if (d.offsets.put(name, pack(((long) p << 12) + off, ino)) >= 0) {
                         throw new CorruptFsException("directory " + dir.ino, "duplicate name '" + Name.of(name) + "'");
                     }
                 }
@@ -70,10 +69,15 @@ final class Directory {
         return offsets.size();
     }
 
+    /** Heap bytes of the index (for the cache's weigher). */
+    long bytes() {
+        return offsets.bytes() + 8L * tree.length;
+    }
+
     /** Inode of {@code name}, or 0. */
     long lookup(Name name) {
-        Long v = offsets.get(name);
-        return v == null ? 0 : v & INO_MASK;
+        long v = offsets.get(name.bytes, name.indexHash());
+        return v < 0 ? 0 : v & INO_MASK;
     }
 
     private static long pack(long offset, long ino) {
@@ -81,7 +85,7 @@ final class Directory {
     }
 
     private long offsetOf(Name name) {
-        return offsets.get(name) >>> INO_BITS;
+        return offsets.get(name.bytes) >>> INO_BITS;
     }
 
     /** True if a record of {@code name} fits without growing the directory. */
@@ -138,7 +142,7 @@ final class Directory {
     }
 
     void afterInsert(MemorySegment media, Inode dir, Name name, long offset, long ino) {
-        offsets.put(name, pack(offset, ino));
+        offsets.put(name.bytes, pack(offset, ino));
         int p = (int) (offset >>> 12);
         setGap(p, scanGap(media, physical(dir, p)));
     }
@@ -153,7 +157,7 @@ final class Directory {
     }
 
     void afterRemove(MemorySegment media, Inode dir, Name name) {
-        long offset = offsets.remove(name) >>> INO_BITS;
+        long offset = offsets.remove(name.bytes) >>> INO_BITS;
         int p = (int) (offset >>> 12);
         setGap(p, scanGap(media, physical(dir, p)));
     }
@@ -166,7 +170,7 @@ final class Directory {
     }
 
     void afterRetarget(Name name, long ino) {
-        offsets.put(name, pack(offsetOf(name), ino));
+        offsets.put(name.bytes, pack(offsetOf(name), ino));
     }
 
     /** Registers pages just added to the directory (each one empty record spanning the page). */

@@ -14,9 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * load two copies of one inode that both matter: whoever holds the stripe uses the copy it got.
  */
 final class InodeCache {
-    /** Estimated bytes of an inode object and of one directory index entry. */
+    /** Estimated bytes of an inode object (its directory index, if any, is measured). */
     private static final int INODE_WEIGHT = 400;
-    private static final int ENTRY_WEIGHT = 120;
 
     private final ConcurrentHashMap<Long, Inode> pinned = new ConcurrentHashMap<>();
     private final Cache<Long, Inode> cache;
@@ -25,7 +24,7 @@ final class InodeCache {
         cache = Caffeine.newBuilder()
                 .maximumWeight(Math.max(maxBytes, 1 << 20))
                 .weigher((Long k, Inode n) -> (int) Math.min(Integer.MAX_VALUE,
-                        INODE_WEIGHT + (long) ENTRY_WEIGHT * (n.directory == null ? 0 : n.directory.entries())))
+                        INODE_WEIGHT + (n.directory == null ? 0 : n.directory.bytes())))
                 .build();
     }
 

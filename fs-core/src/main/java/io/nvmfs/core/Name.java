@@ -10,7 +10,7 @@ final class Name {
 
     private Name(byte[] bytes) {
         this.bytes = bytes;
-        this.hash = Arrays.hashCode(bytes);
+        this.hash = NameIndex.hash(bytes);
     }
 
     static Name of(byte[] bytes) {
@@ -27,6 +27,11 @@ final class Name {
             throw new FsException(Errno.EINVAL, "invalid name '" + name + "'");
         }
         return new Name(b);
+    }
+
+    /** The hash {@link NameIndex} files this name under (computed once). */
+    int indexHash() {
+        return hash;
     }
 
     @Override

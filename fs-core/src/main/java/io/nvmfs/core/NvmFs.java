@@ -677,6 +677,30 @@ public final class NvmFs implements AutoCloseable {
 
     // ================================================================ directories
 
+    /** opendir: a handle on directory {@code ino} (ENOTDIR otherwise), for readdir and fsyncdir. */
+    public long opendir(long ino) throws FsException {
+        try (var held = fs.locks.writeAll(ino)) {
+            return newHandle(requireDir(fs.inode(ino)), 0);
+        }
+    }
+
+    /** releasedir: closes a handle from {@link #opendir}. */
+    public void releasedir(long fh) throws FsException {
+        Handle h = handles.remove(fh);
+        if (h == null) {
+            throw new FsException(Errno.EBADF, "no open handle " + fh);
+        }
+        try (var held = fs.locks.writeAll(h.inode.ino)) {
+            h.inode.openHandles--;
+            fs.cache.put(h.inode);
+        }
+    }
+
+    /** readdir through a handle from {@link #opendir}. */
+    public List<DirEntry> readdirHandle(long fh, long cookie, int max) throws FsException {
+        return readdir(handle(fh).inode.ino, cookie, max);
+    }
+
     /** readdir: "." and ".." first, then entries from {@code cookie} (0 = start), at most {@code max}. */
     public List<DirEntry> readdir(long ino, long cookie, int max) throws FsException {
         try (var held = readLock(ino)) {

@@ -263,6 +263,34 @@ class FileOpsTest {
         fs.release(fh);
     }
 
+    @Test
+    void noatimeNeverMovesAtime() throws Exception {
+        long ino = t.writeFile(root, "f", "x".getBytes());
+        t.fs.close();
+        t.fs = NvmFs.attach(t.media, t.options().withAtime(FsOptions.Atime.NOATIME));
+        fs = t.fs;
+        Stat before = fs.getattr(ino);
+        long fh = fs.open(ino, 0);
+        read(fh, 0, 1);
+        fs.release(fh);
+        assertEquals(before.atimeNsec(), fs.getattr(ino).atimeNsec());
+        assertEquals(before.atimeSec(), fs.getattr(ino).atimeSec());
+    }
+
+    @Test
+    void syncMountPersistsEveryWriteBeforeItReturns() throws Exception {
+        t.fs.close();
+        t.fs = NvmFs.attach(t.media, t.options().withSync(true));
+        fs = t.fs;
+        long fh = create("s");
+        write(fh, 0, "durable".getBytes());
+        long ino = fs.inodeOf(fh);
+        // Abandon without release or close: with -o sync the write is already committed.
+        t.fs = NvmFs.attach(t.media, t.options());
+        fs = t.fs;
+        assertEquals("durable", new String(t.readFile(ino)));
+    }
+
     private static boolean later(long s1, int n1, long s0, int n0) {
         return s1 > s0 || (s1 == s0 && n1 > n0);
     }

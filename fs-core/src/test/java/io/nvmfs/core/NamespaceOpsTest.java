@@ -147,6 +147,28 @@ class NamespaceOpsTest {
     }
 
     @Test
+    void linkCountIsCappedWithEmlink() throws Exception {
+        long f = t.writeFile(root, "f", new byte[0]);
+        long d = fs.mkdir(root, "links", 0755, Caller.ROOT).ino();
+        for (int i = 1; i < NvmFs.MAX_LINKS; i++) {
+            fs.link(f, d, "l" + i);
+        }
+        assertEquals(NvmFs.MAX_LINKS, fs.getattr(f).nlink());
+        assertEquals(Errno.EMLINK, errno(() -> fs.link(f, d, "one-too-many")));
+    }
+
+    @Test
+    void opendirReaddirReleasedir() throws Exception {
+        fs.mknod(root, "x", 0644, 0, Caller.ROOT);
+        long fh = fs.opendir(root);
+        assertEquals(List.of(".", "..", "x"), fs.readdirHandle(fh, 0, 10).stream().map(DirEntry::name).toList());
+        fs.releasedir(fh);
+        assertEquals(Errno.EBADF, errno(() -> fs.readdirHandle(fh, 0, 10)));
+        long f = fs.lookup(root, "x");
+        assertEquals(Errno.ENOTDIR, errno(() -> fs.opendir(f)));
+    }
+
+    @Test
     void symlinksStoreTheirTarget() throws Exception {
         Stat s = fs.symlink(root, "l", "../some/where", Caller.ROOT);
         assertTrue(Mode.isLink(s.mode()));
