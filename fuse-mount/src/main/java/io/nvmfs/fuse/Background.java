@@ -1,0 +1,50 @@
+package io.nvmfs.fuse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the mount in a detached child JVM (the same command with -f, in its own session via
+ * setsid, so closing the terminal does not end it) and waits until the kernel shows the mount,
+ * or the child exits (then its error is shown and its exit code returned).
+ */
+final class Background {
+    private Background() {}
+
+    static int start(Path ns, Path mp, List<String> options) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of("setsid", java, "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "mount", ns.toString(), mp.toString(), "-f"));
+        if (options != null && !options.isEmpty()) {
+            cmd.add("-o");
+            cmd.add(String.join(",", options));
+        }
+        Path log = Files.createTempFile("nvmfs-mount-", ".log");
+        Process child = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(log.toFile())
+                .redirectErrorStream(true)
+                .start();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (Mounts.isNvmfsMount(mp)) {
+                System.out.println("nvmfs: mounted " + ns + " on " + mp + " (pid " + child.pid() + ", log " + log
+                        + "); unmount with 'nvmfs umount " + mp + "'");
+                return 0;
+            }
+            if (!child.isAlive()) {
+                String out = Files.readString(log).trim();
+                System.err.print(out.isEmpty() ? "" : out + "\n");
+                Files.deleteIfExists(log);
+                return child.exitValue() == 0 ? Main.USER_ERROR : child.exitValue();
+            }
+            Thread.sleep(20);
+        }
+        child.destroy();
+        throw new UserError("the mount of " + ns + " on " + mp + " did not become ready within 2 minutes; see " + log);
+    }
+}

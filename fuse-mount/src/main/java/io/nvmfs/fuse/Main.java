@@ -1,0 +1,39 @@
+package io.nvmfs.fuse;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code nvmfs} command. Exit codes: 0 success; 1 a user error (one line on stderr naming
+ * the problem and the fix); 2 wrong arguments (usage on stderr); 3 the filesystem failed while
+ * mounted.
+ */
+@Command(name = "nvmfs", mixinStandardHelpOptions = true, version = "nvmfs 0.1.0",
+        description = "A filesystem in persistent memory, mounted through FUSE.",
+        subcommands = {MkfsCommand.class, MountCommand.class, UmountCommand.class, InfoCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 user error (the message says what to do), 2 wrong arguments,",
+                "3 the filesystem failed while mounted."})
+public final class Main implements Runnable {
+    static final int USER_ERROR = 1;
+    static final int FAILED = 3;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.err);
+    }
+
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof UserError u) {
+                System.err.println("nvmfs: " + u.getMessage());
+                return USER_ERROR;
+            }
+            System.err.println("nvmfs: unexpected failure: " + ex);
+            ex.printStackTrace(System.err);
+            return FAILED;
+        });
+        System.exit(cl.execute(args));
+    }
+}

@@ -1,0 +1,139 @@
+package io.nvmfs.fuse;
+
+import io.nvmfs.core.FsException;
+import io.nvmfs.core.NvmFs;
+import io.nvmfs.nvmpg.Namespace;
+import io.nvmfs.nvmpg.NamespaceOpenException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code nvmfs mount [NAMESPACE] MOUNTPOINT [-o opts] [-f]}. Without {@code -f} it starts itself
+ * again in the foreground as a detached process and returns once the mount is usable (or with
+ * the child's error). In the foreground it holds an exclusive lock on the namespace while
+ * mounted; SIGTERM, SIGINT or an unmount from outside make it persist everything, mark the
+ * namespace clean, release the lock and exit 0.
+ */
+@Command(name = "mount", mixinStandardHelpOptions = true,
+        description = {"Mount an nvmfs namespace. With only MOUNTPOINT, mounts the default image",
+                "${XDG_DATA_HOME:-~/.local/share}/nvmfs/default.img, creating it (4 GiB, sparse) on first use."})
+final class MountCommand implements Callable<Integer> {
+    @Parameters(arity = "1..2", paramLabel = "[NAMESPACE] MOUNTPOINT")
+    List<Path> paths;
+
+    @Option(names = "-o", split = ",", paramLabel = "OPTIONS",
+            description = "ro, sync, noatime, relatime (default), strictatime, allow_other, nonempty,"
+                    + " cache_size=SIZE (DRAM for cached metadata, default 64M), commit=SECONDS (data flush interval, default 5).")
+    List<String> options;
+
+    @Option(names = "-f", description = "Stay in the foreground (default: return once mounted).")
+    boolean foreground;
+
+    @Override
+    public Integer call() throws Exception {
+        Path ns = (paths.size() == 2 ? paths.get(0) : DefaultImage.ensure()).toAbsolutePath().normalize();
+        Path mp = paths.get(paths.size() - 1).toAbsolutePath().normalize();
+        MountOptions mo = MountOptions.parse(options);
+        preflight(ns, mp, mo);
+        if (!foreground) {
+            return Background.start(ns, mp, options);
+        }
+        return runForeground(ns, mp, mo);
+    }
+
+    static void preflight(Path ns, Path mp, MountOptions mo) {
+        if (!Files.exists(Path.of("/dev/fuse"))) {
+            throw new UserError("/dev/fuse is missing: load the fuse module (modprobe fuse) or run where FUSE is available");
+        }
+        if (!Files.isReadable(Path.of("/dev/fuse")) || !Files.isWritable(Path.of("/dev/fuse"))) {
+            throw new UserError("/dev/fuse is not accessible to this user: join the 'fuse' group or mount as root");
+        }
+        if (!LibFuse.present()) {
+            throw new UserError("libfuse2 is not installed: apt-get install fuse libfuse2 (or run bin/setup)");
+        }
+        if (!Files.exists(ns)) {
+            throw new UserError("namespace " + ns + " does not exist; make one with 'nvmfs mkfs --size 4G " + ns + "'");
+        }
+        if (!Files.exists(mp)) {
+            throw new UserError("mount point " + mp + " does not exist; create it with 'mkdir -p " + mp + "'");
+        }
+        if (!Files.isDirectory(mp)) {
+            throw new UserError("mount point " + mp + " is not a directory");
+        }
+        if (Mounts.isMountPoint(mp)) {
+            throw new UserError("mount point " + mp + " is busy: something is already mounted there");
+        }
+        if (!mo.nonempty()) {
+            try (Stream<Path> s = Files.list(mp)) {
+                if (s.findAny().isPresent()) {
+                    throw new UserError("mount point " + mp + " is not empty; empty it or mount with -o nonempty");
+                }
+            } catch (IOException e) {
+                throw new UserError("cannot read mount point " + mp + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private static int runForeground(Path ns, Path mp, MountOptions mo) throws Exception {
+        // Map first, lock second: closing any descriptor of a file drops every fcntl lock this
+        // process holds on it, and mapping opens and closes one.
+        try (Namespace n = Namespace.open(ns);
+             FileChannel lockChannel = FileChannel.open(ns, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = Mounts.lock(lockChannel);
+            if (lock == null) {
+                throw new UserError("namespace " + ns + " is in use by another mount; unmount it first");
+            }
+            try {
+                NvmFs fs;
+                try {
+                    fs = NvmFs.attach(n.media(), mo.fs());
+                } catch (FsException e) {
+                    throw new UserError("cannot mount " + ns + ": " + e.getMessage());
+                }
+                for (String line : fs.attachReport()) {
+                    System.err.println("nvmfs: " + ns + ": " + line);
+                }
+                return serve(fs, ns, mp, mo);
+            } finally {
+                lock.release();
+            }
+        } catch (NamespaceOpenException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    /** Mounts and blocks until unmounted; then persists everything and marks the namespace clean. */
+    private static int serve(NvmFs fs, Path ns, Path mp, MountOptions mo) throws Exception {
+        NvmFuse fuse = new NvmFuse(fs);
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            fuse.umount();
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "nvmfs-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            List<String> args = new ArrayList<>(List.of("-o", mo.fuseOptions(ns.toString())));
+            fuse.mount(mp, true, false, args.toArray(String[]::new));
+        } finally {
+            fs.close();
+            closed.countDown();
+        }
+        return 0;
+    }
+}

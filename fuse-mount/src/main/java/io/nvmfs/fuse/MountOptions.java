@@ -1,0 +1,81 @@
+package io.nvmfs.fuse;
+
+import io.nvmfs.core.FsOptions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The -o options nvmfs understands: its own (cache_size=, commit=) and the standard ones it
+ * acts on or passes to FUSE (ro, rw, sync, async, noatime, relatime, strictatime, allow_other,
+ * default_permissions, nonempty; dev, suid, exec and their no- forms, auto, noauto, _netdev,
+ * nofail and user as mount(8) and fstab hand them over). Anything else is an error.
+ */
+record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, List<String> raw) {
+    static MountOptions parse(List<String> opts) {
+        FsOptions fs = FsOptions.defaults();
+        boolean allowOther = false;
+        boolean nonempty = false;
+        List<String> raw = new ArrayList<>();
+        for (String o : opts == null ? List.<String>of() : opts) {
+            if (o.isBlank()) {
+                continue;
+            }
+            raw.add(o);
+            String key = o.contains("=") ? o.substring(0, o.indexOf('=')) : o;
+            String value = o.contains("=") ? o.substring(o.indexOf('=') + 1) : null;
+            switch (key) {
+                case "ro" -> fs = fs.withReadOnly(true);
+                case "rw" -> fs = fs.withReadOnly(false);
+                case "sync" -> fs = fs.withSync(true);
+                case "async" -> fs = fs.withSync(false);
+                case "noatime" -> fs = fs.withAtime(FsOptions.Atime.NOATIME);
+                case "relatime" -> fs = fs.withAtime(FsOptions.Atime.RELATIME);
+                case "strictatime" -> fs = fs.withAtime(FsOptions.Atime.STRICTATIME);
+                case "allow_other" -> allowOther = true;
+                case "nonempty" -> nonempty = true;
+                case "default_permissions", "dev", "nodev", "suid", "nosuid", "exec", "noexec", "auto", "noauto",
+                     "_netdev", "nofail", "user", "users", "defaults" -> {
+                    // default_permissions is always on; the others are mount(8)'s business
+                }
+                case "cache_size" -> fs = fs.withCacheBytes(Sizes.parse(need(key, value)));
+                case "commit" -> {
+                    try {
+                        long s = Long.parseLong(need(key, value));
+                        if (s < 0) {
+                            throw new NumberFormatException();
+                        }
+                        fs = fs.withCommitMillis(s * 1000);
+                    } catch (NumberFormatException e) {
+                        throw new UserError("commit=" + value + ": give the seconds between data flushes (0 = only at fsync/close)");
+                    }
+                }
+                default -> throw new UserError("unknown mount option '" + o + "'; see 'nvmfs mount --help'");
+            }
+        }
+        return new MountOptions(fs, allowOther, nonempty, raw);
+    }
+
+    private static String need(String key, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new UserError("mount option " + key + "= needs a value");
+        }
+        return value;
+    }
+
+    /** The -o string for libfuse. */
+    String fuseOptions(String namespace) {
+        List<String> o = new ArrayList<>(List.of(
+                "fsname=" + namespace.replace(",", "\\,"), "subtype=nvmfs", "use_ino", "big_writes", "max_write=131072",
+                "default_permissions", "kernel_cache"));
+        if (allowOther) {
+            o.add("allow_other");
+        }
+        if (fs.readOnly()) {
+            o.add("ro");
+        }
+        if (nonempty) {
+            o.add("nonempty");
+        }
+        return String.join(",", o);
+    }
+}
