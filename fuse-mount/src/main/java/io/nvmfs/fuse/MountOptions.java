@@ -66,7 +66,7 @@ record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, List<Str
     String fuseOptions(String namespace) {
         List<String> o = new ArrayList<>(List.of(
                 "fsname=" + namespace.replace(",", "\\,"), "subtype=nvmfs", "use_ino", "big_writes", "max_write=131072",
-                "default_permissions", "kernel_cache"));
+                "default_permissions", "kernel_cache", "hard_remove"));
         if (allowOther) {
             o.add("allow_other");
         }

@@ -45,6 +45,7 @@ final class NvmFuse extends FuseStubFS {
 
     NvmFuse(NvmFs fs) {
         this.fs = fs;
+        FuseFlags.enable(fuseOperations, FuseFlags.NULLPATH_OK | FuseFlags.UTIME_OMIT_OK);
     }
 
     @FunctionalInterface
