@@ -25,6 +25,7 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new Main());
+        args = asMountHelper(cl, args);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (ex instanceof UserError u) {
                 System.err.println("nvmfs: " + u.getMessage());
@@ -35,5 +36,19 @@ public final class Main implements Runnable {
             return FAILED;
         });
         System.exit(cl.execute(args));
+    }
+
+    /**
+     * mount(8) with {@code -t fuse.nvmfs} (through mount.fuse) and fstab run {@code nvmfs SOURCE
+     * MOUNTPOINT -o OPTIONS}: no subcommand. Such a call is a mount.
+     */
+    static String[] asMountHelper(CommandLine cl, String[] args) {
+        if (args.length >= 2 && !args[0].startsWith("-") && !cl.getSubcommands().containsKey(args[0])) {
+            String[] withMount = new String[args.length + 1];
+            withMount[0] = "mount";
+            System.arraycopy(args, 0, withMount, 1, args.length);
+            return withMount;
+        }
+        return args;
     }
 }

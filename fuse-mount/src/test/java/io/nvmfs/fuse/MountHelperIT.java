@@ -1,0 +1,63 @@
+package io.nvmfs.fuse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * mount(8) -t fuse.nvmfs and mkfs -t nvmfs, as fstab and admins call them, after bin/install
+ * (mount runs helpers with a fixed PATH, /usr/local/bin included). Links that existed before the
+ * test are put back afterwards.
+ */
+class MountHelperIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void mountDashTFuseNvmfsAndMkfsDotNvmfs() throws Exception {
+        Path checkout = Path.of(System.getProperty("nvmfs.jar")).getParent().getParent().getParent();
+        Path installed = Path.of("/usr/local/bin/nvmfs");
+        Path installedMkfs = Path.of("/usr/local/bin/mkfs.nvmfs");
+        Path before = Files.isSymbolicLink(installed) ? Files.readSymbolicLink(installed) : null;
+        Path beforeMkfs = Files.isSymbolicLink(installedMkfs) ? Files.readSymbolicLink(installedMkfs) : null;
+        Mounted.Result inst = Mounted.run(List.of(checkout.resolve("bin/install").toString()));
+        assertEquals(0, inst.exit(), inst.err() + inst.out());
+        try {
+            mountAndMkfs();
+        } finally {
+            restore(installed, before);
+            restore(installedMkfs, beforeMkfs);
+        }
+    }
+
+    private static void restore(Path link, Path target) throws Exception {
+        Files.deleteIfExists(link);
+        if (target != null) {
+            Files.createSymbolicLink(link, target);
+        }
+    }
+
+    private void mountAndMkfs() throws Exception {
+        Path img = dir.resolve("fs.img");
+        Files.write(img, new byte[0]);
+        Mounted.run(List.of("truncate", "-s", "64M", img.toString()));
+        Path mnt = Files.createDirectories(dir.resolve("mnt"));
+        Mounted.Result mkfs = Mounted.run(List.of("mkfs", "-t", "nvmfs", img.toString()));
+        assertEquals(0, mkfs.exit(), mkfs.err() + mkfs.out());
+        Mounted.Result mount = Mounted.run(List.of("mount", "-t", "fuse.nvmfs", img.toString(), mnt.toString(), "-o", "noatime"));
+        assertEquals(0, mount.exit(), mount.err() + mount.out());
+        try {
+            assertTrue(Mounts.isNvmfsMount(mnt.toAbsolutePath()));
+            Files.writeString(mnt.resolve("via-mount8"), "ok");
+            assertEquals("ok", Files.readString(mnt.resolve("via-mount8")));
+        } finally {
+            Mounted.Result um = Mounted.run(List.of("umount", mnt.toString()));
+            assertEquals(0, um.exit(), um.err());
+        }
+    }
+}
