@@ -42,6 +42,14 @@ final class FsCore {
      * commit what was written and delete. ext4 keeps reserved blocks for the same reason.
      */
     final long metaReserve;
+    /**
+     * Generation of the next inode created: distinct for every creation in this attach (seeded
+     * from the clock, so it also differs from earlier attaches), so that a reused inode number is
+     * never taken for the file that had it before by a client (FUSE's kernel inode cache, NFS)
+     * that still remembers the old one.
+     */
+    private final java.util.concurrent.atomic.AtomicInteger nextGeneration =
+            new java.util.concurrent.atomic.AtomicInteger((int) (System.nanoTime() >>> 10));
     /** Set when corruption is found while attached: every later change fails with EROFS. */
     private volatile String readOnlyReason;
 
@@ -61,6 +69,10 @@ final class FsCore {
         if (options.readOnly()) {
             readOnlyReason = "mounted read-only";
         }
+    }
+
+    int newGeneration() {
+        return nextGeneration.incrementAndGet();
     }
 
     long[] now() {

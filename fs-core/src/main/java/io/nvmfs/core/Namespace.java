@@ -47,6 +47,7 @@ final class Namespace {
                 }
             }
             n.rdev = rdev;
+            n.generation = fs.newGeneration();
             n.parent = isDir ? parent : 0;
             long[] now = fs.now();
             for (int t = 0; t < 4; t++) {

@@ -10,7 +10,6 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -114,12 +113,16 @@ final class MountCommand implements Callable<Integer> {
         }
     }
 
+    /** Serving threads: more than the cores, so one slow call (fsync) never blocks every caller. */
+    static final int THREADS = 8;
+
     /** Mounts and blocks until unmounted; then persists everything and marks the namespace clean. */
     private static int serve(NvmFs fs, Path ns, Path mp, MountOptions mo) throws Exception {
-        NvmFuse fuse = new NvmFuse(fs);
+        Session session = new Session(LowLevelLib.load(), mp);
+        session.mount(new LowLevelFs(fs, LowLevelLib.load()), mo.mountOptions(ns.toString()), mo.sessionOptions());
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            fuse.umount();
+            session.requestUnmount();
             try {
                 closed.await();
             } catch (InterruptedException e) {
@@ -128,8 +131,7 @@ final class MountCommand implements Callable<Integer> {
         }, "nvmfs-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            List<String> args = new ArrayList<>(List.of("-o", mo.fuseOptions(ns.toString())));
-            fuse.mount(mp, true, false, args.toArray(String[]::new));
+            session.serve(THREADS);
         } finally {
             fs.close();
             closed.countDown();

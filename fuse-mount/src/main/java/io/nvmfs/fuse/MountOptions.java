@@ -62,11 +62,10 @@ record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, List<Str
         return value;
     }
 
-    /** The -o string for libfuse. */
-    String fuseOptions(String namespace) {
-        List<String> o = new ArrayList<>(List.of(
-                "fsname=" + namespace.replace(",", "\\,"), "subtype=nvmfs", "use_ino", "big_writes", "max_write=131072",
-                "default_permissions", "kernel_cache", "hard_remove"));
+    /** Options for fuse_mount (the kernel mount). */
+    String mountOptions(String namespace) {
+        List<String> o = new ArrayList<>(List.of("fsname=" + namespace.replace(",", "\\,"), "subtype=nvmfs",
+                "default_permissions"));
         if (allowOther) {
             o.add("allow_other");
         }
@@ -77,5 +76,10 @@ record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, List<Str
             o.add("nonempty");
         }
         return String.join(",", o);
+    }
+
+    /** Options for fuse_lowlevel_new (the session): 128 KiB writes instead of 4 KiB ones. */
+    String sessionOptions() {
+        return "big_writes,max_write=131072";
     }
 }

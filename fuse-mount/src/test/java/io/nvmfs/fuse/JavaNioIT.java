@@ -83,6 +83,8 @@ class JavaNioIT {
             ByteBuffer back = ByteBuffer.allocate(64);
             ch.read(back, 0);
             assertEquals("beforeafter", new String(back.array(), 0, back.position()));
+            Thread.sleep(1500); // past the kernel's attribute cache: fstat must be answered by inode, not path
+            assertEquals(11, ch.size());
         }
     }
 

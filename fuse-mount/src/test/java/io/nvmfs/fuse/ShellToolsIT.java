@@ -43,6 +43,9 @@ class ShellToolsIT {
         String[] inos = m.shOk("stat -c %i orig hard").out().trim().split("\\s+");
         assertEquals(inos[0], inos[1], "hard links share the inode number");
         assertEquals("2", m.shOk("stat -c %h hard").out().trim(), "the new name reports both links");
+        assertEquals("2", m.shOk("stat -c %h orig").out().trim(), "and so does the old one, at once");
+        m.shOk("rm hard");
+        assertEquals("1", m.shOk("stat -c %h orig").out().trim(), "unlinking one name is seen through the other");
         assertEquals("orig", m.shOk("readlink soft").out().trim());
         assertEquals("data", m.shOk("cat soft").out().trim());
         assertTrue(m.shOk("ls -l soft").out().startsWith("l"));

@@ -1,0 +1,394 @@
+package io.nvmfs.fuse;
+
+import io.nvmfs.core.Caller;
+import io.nvmfs.core.DirEntry;
+import io.nvmfs.core.Errno;
+import io.nvmfs.core.FsException;
+import io.nvmfs.core.NvmFs;
+import io.nvmfs.core.Stat;
+import io.nvmfs.core.Times;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * libfuse 2's low-level API over fs-core: the kernel's node id is the inode number, so hard links
+ * are one kernel inode, GETATTR is answered by inode (also for unlinked open files), and no
+ * path is ever built. Requests arrive on {@link Session}'s long-lived threads.
+ *
+ * <p>Every callback replies exactly once (a request never answered hangs its caller): the reply is
+ * the last thing on the success path, and {@link #run} answers an errno for an FsException and
+ * EIO (logged once) for anything else, since jffi would otherwise report success.
+ */
+final class LowLevelFs {
+    private static final Logger LOG = Logger.getLogger("io.nvmfs.fuse");
+    /** Seconds the kernel may cache attributes and names; safe because nvmfs is the only writer. */
+    static final double ATTR_TIMEOUT = 1.0;
+    static final double ENTRY_TIMEOUT = 1.0;
+    private static final int SET_MODE = 1;
+    private static final int SET_UID = 1 << 1;
+    private static final int SET_GID = 1 << 2;
+    private static final int SET_SIZE = 1 << 3;
+    private static final int SET_ATIME = 1 << 4;
+    private static final int SET_MTIME = 1 << 5;
+    private static final int SET_ATIME_NOW = 1 << 7;
+    private static final int SET_MTIME_NOW = 1 << 8;
+
+    private final NvmFs fs;
+    private final LowLevelLib lib;
+    private final AtomicBoolean loggedUnexpected = new AtomicBoolean();
+    /** Callbacks and their native stubs, kept reachable for as long as libfuse may call them. */
+    private final List<Object> keep = new ArrayList<>();
+    private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+    /** Per-thread native buffers for replies (callbacks run on the loop thread that received them). */
+    private static final class Scratch {
+        final Arena arena = Arena.ofAuto();
+        final MemorySegment entry = arena.allocate(CStructs.ENTRY_SIZE, 8);
+        final MemorySegment stat = arena.allocate(CStructs.STAT_SIZE, 8);
+        final MemorySegment statvfs = arena.allocate(CStructs.STATVFS_SIZE, 8);
+        MemorySegment buf = arena.allocate(256 << 10, 4096);
+
+        MemorySegment buffer(long size) {
+            if (buf.byteSize() < size) {
+                buf = arena.allocate(size, 4096);
+            }
+            return buf;
+        }
+    }
+
+    LowLevelFs(NvmFs fs, LowLevelLib lib) {
+        this.fs = fs;
+        this.lib = lib;
+    }
+
+    @FunctionalInterface
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    private void run(long req, String op, Call call) {
+        try {
+            call.run();
+        } catch (FsException e) {
+            lib.fuse_reply_err(req, e.errno().code());
+        } catch (Throwable t) {
+            if (loggedUnexpected.compareAndSet(false, true)) {
+                LOG.log(Level.SEVERE, "unexpected failure in " + op + " (answered EIO; further ones not logged)", t);
+            }
+            lib.fuse_reply_err(req, Errno.EIO.code());
+        }
+    }
+
+    private Caller caller(long req) {
+        MemorySegment ctx = CStructs.at(lib.fuse_req_ctx(req), 16);
+        return new Caller(ctx.get(ValueLayout.JAVA_INT_UNALIGNED, 0), ctx.get(ValueLayout.JAVA_INT_UNALIGNED, 4));
+    }
+
+    private void replyEntry(long req, Stat st) {
+        MemorySegment e = scratch.get().entry;
+        CStructs.entry(e, st, ATTR_TIMEOUT, ENTRY_TIMEOUT);
+        lib.fuse_reply_entry(req, e.address());
+    }
+
+    private void replyAttr(long req, Stat st) {
+        MemorySegment s = scratch.get().stat;
+        CStructs.stat(s, 0, st);
+        lib.fuse_reply_attr(req, s.address(), ATTR_TIMEOUT);
+    }
+
+    private void ok(long req) {
+        lib.fuse_reply_err(req, 0);
+    }
+
+    // ------------------------------------------------------------------ the operations
+
+    void lookup(long req, long parent, String name) {
+        run(req, "lookup", () -> replyEntry(req, fs.getattr(fs.lookup(parent, name))));
+    }
+
+    void forget(long req, long ino, long nlookup) {
+        lib.fuse_reply_none(req);
+    }
+
+    void getattr(long req, long ino, long fi) {
+        run(req, "getattr", () -> replyAttr(req, fs.getattr(ino)));
+    }
+
+    void setattr(long req, long ino, long attr, int toSet, long fi) {
+        run(req, "setattr", () -> {
+            MemorySegment a = CStructs.at(attr, CStructs.STAT_SIZE);
+            if ((toSet & SET_MODE) != 0) {
+                fs.chmod(ino, a.get(ValueLayout.JAVA_INT_UNALIGNED, 24));
+            }
+            if ((toSet & (SET_UID | SET_GID)) != 0) {
+                fs.chown(ino, (toSet & SET_UID) != 0 ? a.get(ValueLayout.JAVA_INT_UNALIGNED, 28) : -1,
+                        (toSet & SET_GID) != 0 ? a.get(ValueLayout.JAVA_INT_UNALIGNED, 32) : -1);
+            }
+            if ((toSet & SET_SIZE) != 0) {
+                fs.truncate(ino, a.get(ValueLayout.JAVA_LONG_UNALIGNED, 48));
+            }
+            if ((toSet & (SET_ATIME | SET_MTIME | SET_ATIME_NOW | SET_MTIME_NOW)) != 0) {
+                fs.utimens(ino, time(a, toSet, SET_ATIME, SET_ATIME_NOW, 72), time(a, toSet, SET_MTIME, SET_MTIME_NOW, 88));
+            }
+            replyAttr(req, fs.getattr(ino));
+        });
+    }
+
+    private static long[] time(MemorySegment a, int toSet, int set, int now, long off) {
+        if ((toSet & now) != 0) {
+            return Times.NOW;
+        }
+        if ((toSet & set) != 0) {
+            return new long[] {a.get(ValueLayout.JAVA_LONG_UNALIGNED, off), a.get(ValueLayout.JAVA_LONG_UNALIGNED, off + 8)};
+        }
+        return null;
+    }
+
+    void readlink(long req, long ino) {
+        run(req, "readlink", () -> lib.fuse_reply_readlink(req, fs.readlink(ino)));
+    }
+
+    void mknod(long req, long parent, String name, int mode, long rdev) {
+        run(req, "mknod", () -> replyEntry(req, fs.mknod(parent, name, mode, rdev, caller(req))));
+    }
+
+    void mkdir(long req, long parent, String name, int mode) {
+        run(req, "mkdir", () -> replyEntry(req, fs.mkdir(parent, name, mode, caller(req))));
+    }
+
+    void unlink(long req, long parent, String name) {
+        run(req, "unlink", () -> {
+            fs.unlink(parent, name);
+            ok(req);
+        });
+    }
+
+    void rmdir(long req, long parent, String name) {
+        run(req, "rmdir", () -> {
+            fs.rmdir(parent, name);
+            ok(req);
+        });
+    }
+
+    void symlink(long req, String link, long parent, String name) {
+        run(req, "symlink", () -> replyEntry(req, fs.symlink(parent, name, link, caller(req))));
+    }
+
+    void rename(long req, long parent, String name, long newParent, String newName) {
+        run(req, "rename", () -> {
+            fs.rename(parent, name, newParent, newName, 0);
+            ok(req);
+        });
+    }
+
+    void link(long req, long ino, long newParent, String newName) {
+        run(req, "link", () -> replyEntry(req, fs.link(ino, newParent, newName)));
+    }
+
+    void open(long req, long ino, long fi) {
+        run(req, "open", () -> {
+            CStructs.fiSetFh(fi, fs.open(ino, CStructs.fiFlags(fi)), true);
+            lib.fuse_reply_open(req, fi);
+        });
+    }
+
+    void read(long req, long ino, long size, long off, long fi) {
+        run(req, "read", () -> {
+            MemorySegment buf = scratch.get().buffer(size);
+            int n = fs.read(CStructs.fiFh(fi), off, buf, 0, (int) size);
+            lib.fuse_reply_buf(req, buf.address(), n);
+        });
+    }
+
+    void write(long req, long ino, long buf, long size, long off, long fi) {
+        run(req, "write", () -> lib.fuse_reply_write(req,
+                fs.write(CStructs.fiFh(fi), off, CStructs.at(buf, size), 0, (int) size)));
+    }
+
+    void flush(long req, long ino, long fi) {
+        run(req, "flush", () -> {
+            fs.flush(CStructs.fiFh(fi));
+            ok(req);
+        });
+    }
+
+    void release(long req, long ino, long fi) {
+        run(req, "release", () -> {
+            fs.release(CStructs.fiFh(fi));
+            ok(req);
+        });
+    }
+
+    void fsync(long req, long ino, int datasync, long fi) {
+        run(req, "fsync", () -> {
+            fs.fsync(CStructs.fiFh(fi), datasync != 0);
+            ok(req);
+        });
+    }
+
+    void opendir(long req, long ino, long fi) {
+        run(req, "opendir", () -> {
+            CStructs.fiSetFh(fi, fs.opendir(ino), false);
+            lib.fuse_reply_open(req, fi);
+        });
+    }
+
+    void readdir(long req, long ino, long size, long off, long fi) {
+        run(req, "readdir", () -> {
+            Scratch sc = scratch.get();
+            MemorySegment buf = sc.buffer(size);
+            long used = 0;
+            long cookie = off;
+            outer:
+            while (true) {
+                List<DirEntry> batch = fs.readdirHandle(CStructs.fiFh(fi), cookie, 128);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                for (DirEntry e : batch) {
+                    CStructs.dirStat(sc.stat, e.ino(), e.type());
+                    long need = lib.fuse_add_direntry(req, buf.address() + used, size - used, e.name(),
+                            sc.stat.address(), e.nextCookie());
+                    if (need > size - used) {
+                        break outer;
+                    }
+                    used += need;
+                    cookie = e.nextCookie();
+                }
+            }
+            lib.fuse_reply_buf(req, buf.address(), used);
+        });
+    }
+
+    void releasedir(long req, long ino, long fi) {
+        run(req, "releasedir", () -> {
+            fs.releasedir(CStructs.fiFh(fi));
+            ok(req);
+        });
+    }
+
+    void fsyncdir(long req, long ino, int datasync, long fi) {
+        // Directory changes are journaled: durable when each call returned.
+        ok(req);
+    }
+
+    void statfs(long req, long ino) {
+        run(req, "statfs", () -> {
+            MemorySegment s = scratch.get().statvfs;
+            CStructs.statvfs(s, fs.statfs());
+            lib.fuse_reply_statfs(req, s.address());
+        });
+    }
+
+    void setxattr(long req, long ino, String name, long value, long size, int flags) {
+        run(req, "setxattr", () -> {
+            fs.setxattr(ino, name, CStructs.at(value, size).toArray(ValueLayout.JAVA_BYTE), flags);
+            ok(req);
+        });
+    }
+
+    void getxattr(long req, long ino, String name, long size) {
+        run(req, "getxattr", () -> {
+            byte[] v = fs.getxattr(ino, name, (int) size);
+            replyXattr(req, v, size);
+        });
+    }
+
+    void listxattr(long req, long ino, long size) {
+        run(req, "listxattr", () -> replyXattr(req, fs.listxattr(ino, (int) size), size));
+    }
+
+    private void replyXattr(long req, byte[] v, long size) {
+        if (size == 0) {
+            lib.fuse_reply_xattr(req, v.length);
+            return;
+        }
+        MemorySegment buf = scratch.get().buffer(Math.max(1, v.length));
+        MemorySegment.copy(v, 0, buf, ValueLayout.JAVA_BYTE, 0, v.length);
+        lib.fuse_reply_buf(req, buf.address(), v.length);
+    }
+
+    void removexattr(long req, long ino, String name) {
+        run(req, "removexattr", () -> {
+            fs.removexattr(ino, name);
+            ok(req);
+        });
+    }
+
+    void access(long req, long ino, int mask) {
+        run(req, "access", () -> {
+            fs.access(ino, mask, caller(req));
+            ok(req);
+        });
+    }
+
+    void create(long req, long parent, String name, int mode, long fi) {
+        run(req, "create", () -> {
+            NvmFs.Created c = fs.create(parent, name, mode, CStructs.fiFlags(fi), caller(req));
+            CStructs.fiSetFh(fi, c.fh(), true);
+            MemorySegment e = scratch.get().entry;
+            CStructs.entry(e, c.stat(), ATTR_TIMEOUT, ENTRY_TIMEOUT);
+            lib.fuse_reply_create(req, e.address(), fi);
+        });
+    }
+
+    void fallocate(long req, long ino, int mode, long off, long length, long fi) {
+        run(req, "fallocate", () -> {
+            fs.fallocate(CStructs.fiFh(fi), mode, off, length);
+            ok(req);
+        });
+    }
+
+    // ------------------------------------------------------------------ the ops struct
+
+    /** {@code struct fuse_lowlevel_ops} pointing at this object's callbacks, in {@code arena}. */
+    MemorySegment ops(Arena arena) {
+        MemorySegment s = arena.allocate(LowLevelCallbacks.SLOTS * 8L, 8);
+        put(s, LowLevelCallbacks.LOOKUP, LowLevelCallbacks.NameCb.class, (LowLevelCallbacks.NameCb) this::lookup);
+        put(s, LowLevelCallbacks.FORGET, LowLevelCallbacks.ForgetCb.class, (LowLevelCallbacks.ForgetCb) this::forget);
+        put(s, LowLevelCallbacks.GETATTR, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::getattr);
+        put(s, LowLevelCallbacks.SETATTR, LowLevelCallbacks.SetattrCb.class, (LowLevelCallbacks.SetattrCb) this::setattr);
+        put(s, LowLevelCallbacks.READLINK, LowLevelCallbacks.InoCb.class, (LowLevelCallbacks.InoCb) this::readlink);
+        put(s, LowLevelCallbacks.MKNOD, LowLevelCallbacks.MknodCb.class, (LowLevelCallbacks.MknodCb) this::mknod);
+        put(s, LowLevelCallbacks.MKDIR, LowLevelCallbacks.MkdirCb.class, (LowLevelCallbacks.MkdirCb) this::mkdir);
+        put(s, LowLevelCallbacks.UNLINK, LowLevelCallbacks.NameCb.class, (LowLevelCallbacks.NameCb) this::unlink);
+        put(s, LowLevelCallbacks.RMDIR, LowLevelCallbacks.NameCb.class, (LowLevelCallbacks.NameCb) this::rmdir);
+        put(s, LowLevelCallbacks.SYMLINK, LowLevelCallbacks.SymlinkCb.class, (LowLevelCallbacks.SymlinkCb) this::symlink);
+        put(s, LowLevelCallbacks.RENAME, LowLevelCallbacks.RenameCb.class, (LowLevelCallbacks.RenameCb) this::rename);
+        put(s, LowLevelCallbacks.LINK, LowLevelCallbacks.LinkCb.class, (LowLevelCallbacks.LinkCb) this::link);
+        put(s, LowLevelCallbacks.OPEN, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::open);
+        put(s, LowLevelCallbacks.READ, LowLevelCallbacks.ReadCb.class, (LowLevelCallbacks.ReadCb) this::read);
+        put(s, LowLevelCallbacks.WRITE, LowLevelCallbacks.WriteCb.class, (LowLevelCallbacks.WriteCb) this::write);
+        put(s, LowLevelCallbacks.FLUSH, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::flush);
+        put(s, LowLevelCallbacks.RELEASE, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::release);
+        put(s, LowLevelCallbacks.FSYNC, LowLevelCallbacks.FsyncCb.class, (LowLevelCallbacks.FsyncCb) this::fsync);
+        put(s, LowLevelCallbacks.OPENDIR, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::opendir);
+        put(s, LowLevelCallbacks.READDIR, LowLevelCallbacks.ReadCb.class, (LowLevelCallbacks.ReadCb) this::readdir);
+        put(s, LowLevelCallbacks.RELEASEDIR, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::releasedir);
+        put(s, LowLevelCallbacks.FSYNCDIR, LowLevelCallbacks.FsyncCb.class, (LowLevelCallbacks.FsyncCb) this::fsyncdir);
+        put(s, LowLevelCallbacks.STATFS, LowLevelCallbacks.InoCb.class, (LowLevelCallbacks.InoCb) this::statfs);
+        put(s, LowLevelCallbacks.SETXATTR, LowLevelCallbacks.SetxattrCb.class, (LowLevelCallbacks.SetxattrCb) this::setxattr);
+        put(s, LowLevelCallbacks.GETXATTR, LowLevelCallbacks.GetxattrCb.class, (LowLevelCallbacks.GetxattrCb) this::getxattr);
+        put(s, LowLevelCallbacks.LISTXATTR, LowLevelCallbacks.SizeCb.class, (LowLevelCallbacks.SizeCb) this::listxattr);
+        put(s, LowLevelCallbacks.REMOVEXATTR, LowLevelCallbacks.RemovexattrCb.class,
+                (LowLevelCallbacks.RemovexattrCb) this::removexattr);
+        put(s, LowLevelCallbacks.ACCESS, LowLevelCallbacks.AccessCb.class, (LowLevelCallbacks.AccessCb) this::access);
+        put(s, LowLevelCallbacks.CREATE, LowLevelCallbacks.CreateCb.class, (LowLevelCallbacks.CreateCb) this::create);
+        put(s, LowLevelCallbacks.FALLOCATE, LowLevelCallbacks.FallocateCb.class,
+                (LowLevelCallbacks.FallocateCb) this::fallocate);
+        return s;
+    }
+
+    private <T> void put(MemorySegment s, int slot, Class<T> type, T callback) {
+        jnr.ffi.Pointer stub = jnr.ffi.Runtime.getSystemRuntime().getClosureManager().getClosurePointer(type, callback);
+        keep.add(callback);
+        keep.add(stub);
+        s.set(ValueLayout.JAVA_LONG, slot * 8L, stub.address());
+    }
+}
