@@ -371,6 +371,10 @@ class NamespaceOpsTest {
         assertEquals(Errno.ERANGE, errno(() -> fs.listxattr(f, 4)));
         assertEquals("user.a\0trusted.b\0security.c\0", new String(fs.listxattr(f, 0)));
         assertEquals(Errno.ENODATA, errno(() -> fs.getxattr(f, "user.none")));
+        assertEquals(null, fs.getxattrOrNull(f, "security.capability"));
+        assertArrayEquals("other".getBytes(), fs.getxattrOrNull(f, "user.a"));
+        long bare = t.writeFile(root, "bare", new byte[0]);
+        assertEquals(null, fs.getxattrOrNull(bare, "security.capability"));
         assertEquals(Errno.EOPNOTSUPP, errno(() -> fs.setxattr(f, "bogus.x", v, 0)));
         assertEquals(Errno.ERANGE, errno(() -> fs.setxattr(f, "user." + "x".repeat(251), v, 0)));
         assertEquals(Errno.ENOSPC, errno(() -> fs.setxattr(f, "user.big", new byte[5000], 0)));

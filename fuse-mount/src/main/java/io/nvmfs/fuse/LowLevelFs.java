@@ -27,9 +27,9 @@ import java.util.logging.Logger;
  */
 final class LowLevelFs {
     private static final Logger LOG = Logger.getLogger("io.nvmfs.fuse");
-    /** Seconds the kernel may cache attributes and names; safe because nvmfs is the only writer. */
-    static final double ATTR_TIMEOUT = 1.0;
-    static final double ENTRY_TIMEOUT = 1.0;
+    /** Seconds the kernel may cache attributes and names (default 1; -o attr_timeout=, entry_timeout=). */
+    private final double attrTimeout;
+    private final double entryTimeout;
     private static final int SET_MODE = 1;
     private static final int SET_UID = 1 << 1;
     private static final int SET_GID = 1 << 2;
@@ -62,9 +62,11 @@ final class LowLevelFs {
         }
     }
 
-    LowLevelFs(NvmFs fs, LowLevelLib lib) {
+    LowLevelFs(NvmFs fs, LowLevelLib lib, double attrTimeout, double entryTimeout) {
         this.fs = fs;
         this.lib = lib;
+        this.attrTimeout = attrTimeout;
+        this.entryTimeout = entryTimeout;
     }
 
     @FunctionalInterface
@@ -92,14 +94,14 @@ final class LowLevelFs {
 
     private void replyEntry(long req, Stat st) {
         MemorySegment e = scratch.get().entry;
-        CStructs.entry(e, st, ATTR_TIMEOUT, ENTRY_TIMEOUT);
+        CStructs.entry(e, st, attrTimeout, entryTimeout);
         lib.fuse_reply_entry(req, e.address());
     }
 
     private void replyAttr(long req, Stat st) {
         MemorySegment s = scratch.get().stat;
         CStructs.stat(s, 0, st);
-        lib.fuse_reply_attr(req, s.address(), ATTR_TIMEOUT);
+        lib.fuse_reply_attr(req, s.address(), attrTimeout);
     }
 
     private void ok(long req) {
@@ -295,8 +297,14 @@ final class LowLevelFs {
 
     void getxattr(long req, long ino, String name, long size) {
         run(req, "getxattr", () -> {
-            byte[] v = fs.getxattr(ino, name, (int) size);
-            replyXattr(req, v, size);
+            byte[] v = fs.getxattrOrNull(ino, name);
+            if (v == null) {
+                lib.fuse_reply_err(req, Errno.ENODATA.code());
+            } else if (size != 0 && v.length > size) {
+                lib.fuse_reply_err(req, Errno.ERANGE.code());
+            } else {
+                replyXattr(req, v, size);
+            }
         });
     }
 
@@ -333,7 +341,7 @@ final class LowLevelFs {
             NvmFs.Created c = fs.create(parent, name, mode, CStructs.fiFlags(fi), caller(req));
             CStructs.fiSetFh(fi, c.fh(), true);
             MemorySegment e = scratch.get().entry;
-            CStructs.entry(e, c.stat(), ATTR_TIMEOUT, ENTRY_TIMEOUT);
+            CStructs.entry(e, c.stat(), attrTimeout, entryTimeout);
             lib.fuse_reply_create(req, e.address(), fi);
         });
     }

@@ -34,7 +34,8 @@ final class MountCommand implements Callable<Integer> {
 
     @Option(names = "-o", split = ",", paramLabel = "OPTIONS",
             description = "ro, sync, noatime, relatime (default), strictatime, allow_other, nonempty,"
-                    + " cache_size=SIZE (DRAM for cached metadata, default 64M), commit=SECONDS (data flush interval, default 5).")
+                    + " cache_size=SIZE (DRAM for cached metadata, default 64M), commit=SECONDS (data flush interval, default 5),"
+                    + " attr_timeout=SECONDS, entry_timeout=SECONDS (kernel caching, default 1).")
     List<String> options;
 
     @Option(names = "-f", description = "Stay in the foreground (default: return once mounted).")
@@ -118,8 +119,10 @@ final class MountCommand implements Callable<Integer> {
 
     /** Mounts and blocks until unmounted; then persists everything and marks the namespace clean. */
     private static int serve(NvmFs fs, Path ns, Path mp, MountOptions mo) throws Exception {
-        Session session = new Session(LowLevelLib.load(), mp);
-        session.mount(new LowLevelFs(fs, LowLevelLib.load()), mo.mountOptions(ns.toString()), mo.sessionOptions());
+        LowLevelLib lib = LowLevelLib.load();
+        Session session = new Session(lib, mp);
+        session.mount(new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout()), mo.mountOptions(ns.toString()),
+                mo.sessionOptions());
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             session.requestUnmount();

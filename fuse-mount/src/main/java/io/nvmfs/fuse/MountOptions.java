@@ -5,16 +5,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The -o options nvmfs understands: its own (cache_size=, commit=) and the standard ones it
+ * The -o options nvmfs understands: its own (cache_size=, commit=, attr_timeout=, entry_timeout=) and the standard ones it
  * acts on or passes to FUSE (ro, rw, sync, async, noatime, relatime, strictatime, allow_other,
  * default_permissions, nonempty; dev, suid, exec and their no- forms, auto, noauto, _netdev,
  * nofail and user as mount(8) and fstab hand them over). Anything else is an error.
  */
-record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, List<String> raw) {
+record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, double attrTimeout, double entryTimeout,
+                    List<String> raw) {
     static MountOptions parse(List<String> opts) {
         FsOptions fs = FsOptions.defaults();
         boolean allowOther = false;
         boolean nonempty = false;
+        double attrTimeout = 1.0;
+        double entryTimeout = 1.0;
         List<String> raw = new ArrayList<>();
         for (String o : opts == null ? List.<String>of() : opts) {
             if (o.isBlank()) {
@@ -38,6 +41,8 @@ record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, List<Str
                     // default_permissions is always on; the others are mount(8)'s business
                 }
                 case "cache_size" -> fs = fs.withCacheBytes(Sizes.parse(need(key, value)));
+                case "attr_timeout" -> attrTimeout = seconds(key, value);
+                case "entry_timeout" -> entryTimeout = seconds(key, value);
                 case "commit" -> {
                     try {
                         long s = Long.parseLong(need(key, value));
@@ -52,7 +57,19 @@ record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, List<Str
                 default -> throw new UserError("unknown mount option '" + o + "'; see 'nvmfs mount --help'");
             }
         }
-        return new MountOptions(fs, allowOther, nonempty, raw);
+        return new MountOptions(fs, allowOther, nonempty, attrTimeout, entryTimeout, raw);
+    }
+
+    private static double seconds(String key, String value) {
+        try {
+            double d = Double.parseDouble(need(key, value));
+            if (d < 0 || Double.isNaN(d) || d > 86400) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new UserError(key + "=" + value + ": give seconds the kernel may cache (0 .. 86400, e.g. 1 or 0.5)");
+        }
     }
 
     private static String need(String key, String value) {
