@@ -6,12 +6,15 @@
 #        default and with zero attr/entry timeouts.
 # Each figure is the median of REPEATS runs (default 3). Prints MB/s or ops/s and the ratios
 # nvmfs/reference and reference/tmpfs.   Usage: bench/run-fuse.sh [output-file]
+# Knobs (environment): REPEATS, SIZE, FILES; CASES (a regex of case names to run, default all);
+# NVMFS (the nvmfs launcher to benchmark, default this checkout's bin/nvmfs; for before/after runs).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$here/bench/results/fuse-$(date -u +%Y%m%dT%H%M%SZ).txt}"
 REPEATS="${REPEATS:-3}"
 SIZE="${SIZE:-1G}"
 FILES="${FILES:-20000}"
+CASES="${CASES:-.}"
 mkdir -p "$(dirname "$out")"
 
 need=()
@@ -29,7 +32,7 @@ gcc -O2 -Wall -Wextra -o "$here/bench/reference/build/memfs" "$here/bench/refere
 
 work="$(mktemp -d /dev/shm/nvmfs-bench.XXXXXX)"
 mkdir -p "$work/nvmfs" "$work/ref" "$work/tmpfs"
-nvmfs="$here/bin/nvmfs"
+nvmfs="${NVMFS:-$here/bin/nvmfs}"
 cleanup() {
   fusermount -u "$work/nvmfs" 2>/dev/null || true
   fusermount -u "$work/ref" 2>/dev/null || true
@@ -86,6 +89,7 @@ median() { python3 -c 'import statistics,sys; print(statistics.median(float(x) f
 declare -A R
 run_case() { # key fn args... ; fills R[key,fs] with the median over REPEATS
   local key="$1"; shift
+  [[ "$key" =~ $CASES ]] || return 0
   for fs in nvmfs ref tmpfs; do
     local vals=()
     for r in $(seq "$REPEATS"); do vals+=("$("$@" "$work/$fs")"); done
@@ -103,14 +107,17 @@ for rw in randread randwrite; do for jobs in 1 2; do
 done; done
 run_case "metadata-default" meta_ops
 umount_all
-mount_all "attr_timeout=0,entry_timeout=0"
-run_case "metadata-zero-timeouts" meta_ops
-umount_all
+if [[ "metadata-zero-timeouts" =~ $CASES ]]; then
+  mount_all "attr_timeout=0,entry_timeout=0"
+  run_case "metadata-zero-timeouts" meta_ops
+  umount_all
+fi
 
 {
   echo "# bench/run-fuse.sh $(date -u +%FT%TZ) on $(nproc) cores, $(uname -r); medians of $REPEATS; fio $SIZE per job"
   printf '%-26s %12s %12s %12s %10s %10s\n' case nvmfs reference tmpfs nvmfs/ref ref/tmpfs
   for key in $(printf '%s\n' "${!R[@]}" | cut -d, -f1 | sort -u); do
+    [ -n "${R[$key,nvmfs]:-}" ] || continue
     n="${R[$key,nvmfs]}"; c="${R[$key,ref]}"; t="${R[$key,tmpfs]}"
     printf '%-26s %12s %12s %12s %10s %10s\n' "$key" "$n" "$c" "$t" \
       "$(python3 -c "print('%.2f' % ($n/$c))")" "$(python3 -c "print('%.2f' % ($c/$t))")"
