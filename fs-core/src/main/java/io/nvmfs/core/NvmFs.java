@@ -9,11 +9,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -42,8 +40,8 @@ public final class NvmFs implements AutoCloseable {
 
     final FsCore fs;
     private final List<String> attachReport;
-    private final ConcurrentHashMap<Long, Handle> handles = new ConcurrentHashMap<>();
-    private final AtomicLong nextHandle = new AtomicLong(1);
+    private final Handles handles;
+    private final XattrCalls xattrs;
     private final ReentrantLock renameLock = new ReentrantLock();
     private final ScheduledExecutorService flusher;
     private volatile boolean closed;
@@ -51,6 +49,8 @@ public final class NvmFs implements AutoCloseable {
     private NvmFs(FsCore fs, List<String> attachReport) {
         this.fs = fs;
         this.attachReport = List.copyOf(attachReport);
+        this.handles = new Handles(this, fs);
+        this.xattrs = new XattrCalls(this, fs);
         if (fs.options.commitMillis() > 0 && !fs.isReadOnly()) {
             flusher = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "nvmfs-flusher");
@@ -142,7 +142,7 @@ public final class NvmFs implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        for (Long fh : List.copyOf(handles.keySet())) {
+        for (Long fh : handles.open()) {
             release(fh);
         }
         flush();
@@ -406,316 +406,103 @@ public final class NvmFs implements AutoCloseable {
 
     // ================================================================ handles and data
 
-    /** Opens an existing inode; returns the handle. O_TRUNC truncates. */
-    public long open(long ino, int flags) throws FsException {
-        if ((flags & Handle.O_ACCMODE) != 0 || (flags & Handle.O_TRUNC) != 0) {
-            fs.checkWritable();
-        }
-        try (var held = fs.locks.writeAll(ino)) {
-            Inode n = fs.inode(ino);
-            if (n.isDir() && (flags & Handle.O_ACCMODE) != 0) {
-                throw new FsException(Errno.EISDIR, "cannot open directory " + ino + " for writing");
-            }
-            if ((flags & Handle.O_TRUNC) != 0 && Mode.isReg(n.mode) && n.size > 0) {
-                FsCore.AfterCommit after = new FsCore.AfterCommit();
-                FileData.truncate(fs, n, 0, after);
-                long[] now = fs.now();
-                n.setTime(Inode.MTIME, now);
-                n.setTime(Inode.CTIME, now);
-                commitInode(n, after);
-            }
-            return newHandle(n, flags);
-        }
-    }
-
     /** Result of {@link #create}: the new (or opened) file and its handle. */
     public record Created(long fh, Stat stat) {
     }
 
+    /** Opens an existing inode; returns the handle. O_TRUNC truncates. */
+    public long open(long ino, int flags) throws FsException {
+        return handles.open(ino, flags);
+    }
+
     /** Creates and opens a regular file (O_EXCL: EEXIST if it exists; otherwise an existing one is opened). */
     public Created create(long parent, String name, int mode, int flags, Caller caller) throws FsException {
-        while (true) {
-            try {
-                Namespace.Made made = Namespace.create(this, parent, name, Mode.S_IFREG | (mode & Mode.PERMS), 0, null, caller);
-                try (var held = fs.locks.writeAll(made.ino())) {
-                    return new Created(newHandle(fs.inode(made.ino()), flags), made.stat());
-                }
-            } catch (FsException e) {
-                if (e.errno() != Errno.EEXIST || (flags & Handle.O_EXCL) != 0) {
-                    throw e;
-                }
-            }
-            long ino;
-            try {
-                ino = lookup(parent, name);
-            } catch (FsException e) {
-                if (e.errno() == Errno.ENOENT) {
-                    continue; // removed meanwhile: create again
-                }
-                throw e;
-            }
-            long fh = open(ino, flags);
-            return new Created(fh, getattr(ino));
-        }
-    }
-
-    private long newHandle(Inode n, int flags) {
-        long fh = nextHandle.getAndIncrement();
-        n.openHandles++;
-        fs.cache.put(n);
-        handles.put(fh, new Handle(fh, n, flags));
-        return fh;
-    }
-
-    private Handle handle(long fh) throws FsException {
-        Handle h = handles.get(fh);
-        if (h == null) {
-            throw new FsException(Errno.EBADF, "no open handle " + fh);
-        }
-        return h;
+        return handles.create(parent, name, mode, flags, caller);
     }
 
     /** Inode of an open handle. */
     public long inodeOf(long fh) throws FsException {
-        return handle(fh).inode.ino;
+        return handles.inodeOf(fh);
     }
 
     public int read(long fh, long offset, MemorySegment dst, long dstOffset, int length) throws FsException {
-        Handle h = handle(fh);
-        if (!h.readable()) {
-            throw new FsException(Errno.EBADF, "handle " + fh + " is not open for reading");
-        }
-        if (offset < 0) {
-            throw new FsException(Errno.EINVAL, "negative offset");
-        }
-        Inode n = h.inode;
-        int got;
-        boolean touchAtime;
-        var lock = fs.locks.of(n.ino).readLock();
-        lock.lock();
-        try {
-            if (n.isDir()) {
-                throw new FsException(Errno.EISDIR, "inode " + n.ino + " is a directory");
-            }
-            got = FileData.read(fs, n, offset, dst, dstOffset, length);
-            touchAtime = Times.atimeDue(fs.options.atime(), n, fs.now());
-        } finally {
-            lock.unlock();
-        }
-        if (touchAtime && !fs.isReadOnly()) {
-            try (var held = fs.locks.writeAll(n.ino)) {
-                n.setTime(Inode.ATIME, fs.now());
-                n.metaDirty = true;
-                fs.cache.put(n);
-            }
-        }
-        return got;
+        return handles.read(fh, offset, dst, dstOffset, length);
     }
 
     public int write(long fh, long offset, MemorySegment src, long srcOffset, int length) throws FsException {
-        fs.checkWritable();
-        Handle h = handle(fh);
-        if (!h.writable()) {
-            throw new FsException(Errno.EBADF, "handle " + fh + " is not open for writing");
-        }
-        if (offset < 0) {
-            throw new FsException(Errno.EINVAL, "negative offset");
-        }
-        Inode n = h.inode;
-        try (var held = fs.locks.writeAll(n.ino)) {
-            long at = (h.flags & Handle.O_APPEND) != 0 ? n.size : offset;
-            int written = FileData.write(fs, n, at, src, srcOffset, length);
-            long[] now = fs.now();
-            n.setTime(Inode.MTIME, now);
-            n.setTime(Inode.CTIME, now);
-            fs.cache.put(n);
-            if (fs.options.sync()) {
-                sync(n);
-            }
-            return written;
-        }
+        return handles.write(fh, offset, src, srcOffset, length);
     }
 
     /** fsync / fdatasync: the file's data and metadata are durable on return. */
     public void fsync(long fh, boolean dataOnly) throws FsException {
-        Inode n = handle(fh).inode;
-        try (var held = fs.locks.writeAll(n.ino)) {
-            sync(n);
-        }
+        handles.fsync(fh, dataOnly);
     }
 
     /** flush (close of one descriptor): persists the file like fsync, as DESIGN.md promises at close. */
     public void flush(long fh) throws FsException {
-        fsync(fh, false);
+        handles.flush(fh);
     }
 
     /** Last close of a handle: persists, and frees an unlinked file once nothing holds it open. */
     public void release(long fh) throws FsException {
-        Handle h = handles.remove(fh);
-        if (h == null) {
-            throw new FsException(Errno.EBADF, "no open handle " + fh);
-        }
-        Inode n = h.inode;
-        try (var held = fs.locks.writeAll(n.ino)) {
-            n.openHandles--;
-            if (n.nlink == 0 && n.openHandles == 0 && !n.isDir()) {
-                Namespace.freeOrphan(this, n);
-                return;
-            }
-            if (!fs.isReadOnly()) {
-                sync(n);
-            }
-            fs.cache.put(n);
-        }
+        handles.release(fh);
     }
 
     /** fallocate: mode 0 (allocate, extend size), KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE, ZERO_RANGE[|KEEP_SIZE]. */
     public void fallocate(long fh, int mode, long offset, long length) throws FsException {
-        fs.checkWritable();
-        Handle h = handle(fh);
-        if (!h.writable()) {
-            throw new FsException(Errno.EBADF, "handle " + fh + " is not open for writing");
-        }
-        Fallocate.apply(this, h.inode, mode, offset, length);
+        handles.fallocate(fh, mode, offset, length);
     }
 
     // ================================================================ extended attributes
 
     /** setxattr with XATTR_CREATE (EEXIST if present) / XATTR_REPLACE (ENODATA if absent) / 0. */
     public void setxattr(long ino, String name, byte[] value, int flags) throws FsException {
-        fs.checkWritable();
-        if (value.length > Xattrs.MAX_VALUE) {
-            throw new FsException(Errno.E2BIG, "xattr value of " + value.length + " bytes");
-        }
-        try (var held = fs.locks.writeAll(ino)) {
-            Inode n = fs.inode(ino);
-            Xattrs.checkName(name, n, true);
-            var attrs = Xattrs.read(fs, n);
-            boolean present = attrs.containsKey(name);
-            if ((flags & Xattrs.XATTR_CREATE) != 0 && present) {
-                throw new FsException(Errno.EEXIST, "xattr '" + name + "' exists");
-            }
-            if ((flags & Xattrs.XATTR_REPLACE) != 0 && !present) {
-                throw new FsException(Errno.ENODATA, "no xattr '" + name + "'");
-            }
-            attrs.put(name, value.clone());
-            changeXattrs(n, attrs);
-        }
+        xattrs.setxattr(ino, name, value, flags);
     }
 
-    /**
-     * The value of {@code name}, or null when the inode has no such attribute. The kernel asks for
-     * security.capability before every write to a FUSE file; this answers that with a lock, a cache
-     * hit and one field test when the inode has no attributes, and never builds an exception.
-     */
+    /** The value of {@code name}, or null when absent (the cheap answer to the kernel's per-write query). */
     public byte[] getxattrOrNull(long ino, String name) throws FsException {
-        try (var held = readLock(ino)) {
-            Inode n = fs.inode(ino);
-            if (n.xattrPage == 0) {
-                Xattrs.checkName(name, n, false);
-                return null;
-            }
-            Xattrs.checkName(name, n, false);
-            return Xattrs.read(fs, n).get(name);
-        }
+        return xattrs.getxattrOrNull(ino, name);
     }
 
     /** The value of {@code name}; ENODATA when absent. */
     public byte[] getxattr(long ino, String name) throws FsException {
-        try (var held = readLock(ino)) {
-            Inode n = fs.inode(ino);
-            Xattrs.checkName(name, n, false);
-            byte[] v = Xattrs.read(fs, n).get(name);
-            if (v == null) {
-                throw new FsException(Errno.ENODATA, "no xattr '" + name + "'");
-            }
-            return v;
-        }
+        return xattrs.getxattr(ino, name);
     }
 
-    /**
-     * getxattr with the caller's buffer size: {@code size} 0 asks for the length; a value longer
-     * than {@code size} is ERANGE. Returns the value (its length is the answer).
-     */
+    /** getxattr with the caller's buffer size: 0 asks for the length; longer than {@code size} is ERANGE. */
     public byte[] getxattr(long ino, String name, int size) throws FsException {
-        byte[] v = getxattr(ino, name);
-        if (size != 0 && v.length > size) {
-            throw new FsException(Errno.ERANGE, "xattr '" + name + "' is " + v.length + " bytes, buffer " + size);
-        }
-        return v;
+        return xattrs.getxattr(ino, name, size);
     }
 
     public List<String> listxattr(long ino) throws FsException {
-        try (var held = readLock(ino)) {
-            return Xattrs.names(Xattrs.read(fs, fs.inode(ino)));
-        }
+        return xattrs.listxattr(ino);
     }
 
     /** listxattr's NUL-separated names, ERANGE when longer than a non-zero {@code size}. */
     public byte[] listxattr(long ino, int size) throws FsException {
-        byte[] b;
-        try (var held = readLock(ino)) {
-            b = Xattrs.listBytes(Xattrs.read(fs, fs.inode(ino)));
-        }
-        if (size != 0 && b.length > size) {
-            throw new FsException(Errno.ERANGE, "xattr list is " + b.length + " bytes, buffer " + size);
-        }
-        return b;
+        return xattrs.listxattr(ino, size);
     }
 
     public void removexattr(long ino, String name) throws FsException {
-        fs.checkWritable();
-        try (var held = fs.locks.writeAll(ino)) {
-            Inode n = fs.inode(ino);
-            Xattrs.checkName(name, n, true);
-            var attrs = Xattrs.read(fs, n);
-            if (attrs.remove(name) == null) {
-                throw new FsException(Errno.ENODATA, "no xattr '" + name + "'");
-            }
-            changeXattrs(n, attrs);
-        }
-    }
-
-    private void changeXattrs(Inode n, java.util.Map<String, byte[]> attrs) throws FsException {
-        FsCore.AfterCommit after = new FsCore.AfterCommit();
-        long old = n.xattrPage;
-        Xattrs.store(fs, n, attrs, after);
-        n.setTime(Inode.CTIME, fs.now());
-        try {
-            commitInode(n, after);
-        } catch (FsException e) {
-            if (n.xattrPage != 0 && n.xattrPage != old) {
-                fs.freeQuietly(fs.meta, n.xattrPage, 0);
-            }
-            n.xattrPage = old;
-            throw e;
-        }
+        xattrs.removexattr(ino, name);
     }
 
     // ================================================================ directories
 
     /** opendir: a handle on directory {@code ino} (ENOTDIR otherwise), for readdir and fsyncdir. */
     public long opendir(long ino) throws FsException {
-        try (var held = fs.locks.writeAll(ino)) {
-            return newHandle(requireDir(fs.inode(ino)), 0);
-        }
+        return handles.opendir(ino);
     }
 
     /** releasedir: closes a handle from {@link #opendir}. */
     public void releasedir(long fh) throws FsException {
-        Handle h = handles.remove(fh);
-        if (h == null) {
-            throw new FsException(Errno.EBADF, "no open handle " + fh);
-        }
-        try (var held = fs.locks.writeAll(h.inode.ino)) {
-            h.inode.openHandles--;
-            fs.cache.put(h.inode);
-        }
+        handles.releasedir(fh);
     }
 
     /** readdir through a handle from {@link #opendir}. */
     public List<DirEntry> readdirHandle(long fh, long cookie, int max) throws FsException {
-        return readdir(handle(fh).inode.ino, cookie, max);
+        return handles.readdirHandle(fh, cookie, max);
     }
 
     /** readdir: "." and ".." first, then entries from {@code cookie} (0 = start), at most {@code max}. */

@@ -1,0 +1,223 @@
+package io.nvmfs.core;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Open files and directories, and the data path through them: the handle table, open/create,
+ * read, write, fsync, flush, release, fallocate, opendir/releasedir. {@link NvmFs} delegates here;
+ * the locking rules are the ones its class comment gives (a handle's inode lock only).
+ */
+final class Handles {
+    private final NvmFs nf;
+    private final FsCore fs;
+    private final ConcurrentHashMap<Long, Handle> handles = new ConcurrentHashMap<>();
+    private final AtomicLong nextHandle = new AtomicLong(1);
+
+    Handles(NvmFs nf, FsCore fs) {
+        this.nf = nf;
+        this.fs = fs;
+    }
+
+    /** Handles still open (detach releases them). */
+    List<Long> open() {
+        return List.copyOf(handles.keySet());
+    }
+
+
+    /** Opens an existing inode; returns the handle. O_TRUNC truncates. */
+    long open(long ino, int flags) throws FsException {
+        if ((flags & Handle.O_ACCMODE) != 0 || (flags & Handle.O_TRUNC) != 0) {
+            fs.checkWritable();
+        }
+        try (var held = fs.locks.writeAll(ino)) {
+            Inode n = fs.inode(ino);
+            if (n.isDir() && (flags & Handle.O_ACCMODE) != 0) {
+                throw new FsException(Errno.EISDIR, "cannot open directory " + ino + " for writing");
+            }
+            if ((flags & Handle.O_TRUNC) != 0 && Mode.isReg(n.mode) && n.size > 0) {
+                FsCore.AfterCommit after = new FsCore.AfterCommit();
+                FileData.truncate(fs, n, 0, after);
+                long[] now = fs.now();
+                n.setTime(Inode.MTIME, now);
+                n.setTime(Inode.CTIME, now);
+                nf.commitInode(n, after);
+            }
+            return newHandle(n, flags);
+        }
+    }
+
+    /** Creates and opens a regular file (O_EXCL: EEXIST if it exists; otherwise an existing one is opened). */
+    NvmFs.Created create(long parent, String name, int mode, int flags, Caller caller) throws FsException {
+        while (true) {
+            try {
+                Namespace.Made made = Namespace.create(nf, parent, name, Mode.S_IFREG | (mode & Mode.PERMS), 0, null, caller);
+                try (var held = fs.locks.writeAll(made.ino())) {
+                    return new NvmFs.Created(newHandle(fs.inode(made.ino()), flags), made.stat());
+                }
+            } catch (FsException e) {
+                if (e.errno() != Errno.EEXIST || (flags & Handle.O_EXCL) != 0) {
+                    throw e;
+                }
+            }
+            long ino;
+            try {
+                ino = nf.lookup(parent, name);
+            } catch (FsException e) {
+                if (e.errno() == Errno.ENOENT) {
+                    continue; // removed meanwhile: create again
+                }
+                throw e;
+            }
+            long fh = open(ino, flags);
+            return new NvmFs.Created(fh, nf.getattr(ino));
+        }
+    }
+
+    private long newHandle(Inode n, int flags) {
+        long fh = nextHandle.getAndIncrement();
+        n.openHandles++;
+        fs.cache.put(n);
+        handles.put(fh, new Handle(fh, n, flags));
+        return fh;
+    }
+
+    private Handle handle(long fh) throws FsException {
+        Handle h = handles.get(fh);
+        if (h == null) {
+            throw new FsException(Errno.EBADF, "no open handle " + fh);
+        }
+        return h;
+    }
+
+    /** Inode of an open handle. */
+    long inodeOf(long fh) throws FsException {
+        return handle(fh).inode.ino;
+    }
+
+    int read(long fh, long offset, MemorySegment dst, long dstOffset, int length) throws FsException {
+        Handle h = handle(fh);
+        if (!h.readable()) {
+            throw new FsException(Errno.EBADF, "handle " + fh + " is not open for reading");
+        }
+        if (offset < 0) {
+            throw new FsException(Errno.EINVAL, "negative offset");
+        }
+        Inode n = h.inode;
+        int got;
+        boolean touchAtime;
+        var lock = fs.locks.of(n.ino).readLock();
+        lock.lock();
+        try {
+            if (n.isDir()) {
+                throw new FsException(Errno.EISDIR, "inode " + n.ino + " is a directory");
+            }
+            got = FileData.read(fs, n, offset, dst, dstOffset, length);
+            touchAtime = Times.atimeDue(fs.options.atime(), n, fs.now());
+        } finally {
+            lock.unlock();
+        }
+        if (touchAtime && !fs.isReadOnly()) {
+            try (var held = fs.locks.writeAll(n.ino)) {
+                n.setTime(Inode.ATIME, fs.now());
+                n.metaDirty = true;
+                fs.cache.put(n);
+            }
+        }
+        return got;
+    }
+
+    int write(long fh, long offset, MemorySegment src, long srcOffset, int length) throws FsException {
+        fs.checkWritable();
+        Handle h = handle(fh);
+        if (!h.writable()) {
+            throw new FsException(Errno.EBADF, "handle " + fh + " is not open for writing");
+        }
+        if (offset < 0) {
+            throw new FsException(Errno.EINVAL, "negative offset");
+        }
+        Inode n = h.inode;
+        try (var held = fs.locks.writeAll(n.ino)) {
+            long at = (h.flags & Handle.O_APPEND) != 0 ? n.size : offset;
+            int written = FileData.write(fs, n, at, src, srcOffset, length);
+            long[] now = fs.now();
+            n.setTime(Inode.MTIME, now);
+            n.setTime(Inode.CTIME, now);
+            fs.cache.put(n);
+            if (fs.options.sync()) {
+                nf.sync(n);
+            }
+            return written;
+        }
+    }
+
+    /** fsync / fdatasync: the file's data and metadata are durable on return. */
+    void fsync(long fh, boolean dataOnly) throws FsException {
+        Inode n = handle(fh).inode;
+        try (var held = fs.locks.writeAll(n.ino)) {
+            nf.sync(n);
+        }
+    }
+
+    /** flush (close of one descriptor): persists the file like fsync, as DESIGN.md promises at close. */
+    void flush(long fh) throws FsException {
+        fsync(fh, false);
+    }
+
+    /** Last close of a handle: persists, and frees an unlinked file once nothing holds it open. */
+    void release(long fh) throws FsException {
+        Handle h = handles.remove(fh);
+        if (h == null) {
+            throw new FsException(Errno.EBADF, "no open handle " + fh);
+        }
+        Inode n = h.inode;
+        try (var held = fs.locks.writeAll(n.ino)) {
+            n.openHandles--;
+            if (n.nlink == 0 && n.openHandles == 0 && !n.isDir()) {
+                Namespace.freeOrphan(nf, n);
+                return;
+            }
+            if (!fs.isReadOnly()) {
+                nf.sync(n);
+            }
+            fs.cache.put(n);
+        }
+    }
+
+    /** fallocate: mode 0 (allocate, extend size), KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE, ZERO_RANGE[|KEEP_SIZE]. */
+    void fallocate(long fh, int mode, long offset, long length) throws FsException {
+        fs.checkWritable();
+        Handle h = handle(fh);
+        if (!h.writable()) {
+            throw new FsException(Errno.EBADF, "handle " + fh + " is not open for writing");
+        }
+        Fallocate.apply(nf, h.inode, mode, offset, length);
+    }
+
+    /** opendir: a handle on directory {@code ino} (ENOTDIR otherwise), for readdir and fsyncdir. */
+    long opendir(long ino) throws FsException {
+        try (var held = fs.locks.writeAll(ino)) {
+            return newHandle(nf.requireDir(fs.inode(ino)), 0);
+        }
+    }
+
+    /** releasedir: closes a handle from {@link #opendir}. */
+    void releasedir(long fh) throws FsException {
+        Handle h = handles.remove(fh);
+        if (h == null) {
+            throw new FsException(Errno.EBADF, "no open handle " + fh);
+        }
+        try (var held = fs.locks.writeAll(h.inode.ino)) {
+            h.inode.openHandles--;
+            fs.cache.put(h.inode);
+        }
+    }
+
+    /** readdir through a handle from {@link #opendir}. */
+    List<DirEntry> readdirHandle(long fh, long cookie, int max) throws FsException {
+        return nf.readdir(handle(fh).inode.ino, cookie, max);
+    }
+
+}
