@@ -91,10 +91,6 @@ final class ExtentMap {
         count--;
     }
 
-    void clear() {
-        count = 0;
-    }
-
     /** Pages mapped by all extents. */
     long pages() {
         long n = 0;
@@ -102,14 +98,5 @@ final class ExtentMap {
             n += 1L << order[i];
         }
         return n;
-    }
-
-    ExtentMap copy() {
-        ExtentMap m = new ExtentMap();
-        m.logical = Arrays.copyOf(logical, Math.max(4, count));
-        m.physical = Arrays.copyOf(physical, Math.max(4, count));
-        m.order = Arrays.copyOf(order, Math.max(4, count));
-        m.count = count;
-        return m;
     }
 }

@@ -211,7 +211,7 @@ final class FileData {
         if (before >= 0 && n.extents.end(before) == page) {
             want = Math.max(want, page);
         }
-        int order = Math.min(64 - Long.numberOfLeadingZeros(want - 1), MAX_EXTENT_ORDER);
+        int order = Math.min(io.nvmfs.nvmpg.Pages.orderFor(want), MAX_EXTENT_ORDER);
         if (page != 0) {
             order = Math.min(order, Long.numberOfTrailingZeros(page));
         }

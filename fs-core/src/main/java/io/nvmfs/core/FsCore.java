@@ -211,38 +211,34 @@ final class FsCore {
 
     /** Frees and partial releases queued while building a transaction, run once it is committed. */
     static final class AfterCommit {
-        private final List<Object[]> frees = new ArrayList<>();
+        /** Pages {@code [from, from+count)} of a block go back; {@code from < 0} means the whole block. */
+        private record Release(Owner owner, long page, int order, long from, long count) {
+        }
+
+        private final List<Release> releases = new ArrayList<>();
 
         void free(Owner owner, long page, int order) {
-            frees.add(new Object[] {owner, page, order, -1L, 0L});
+            releases.add(new Release(owner, page, order, -1, 0));
         }
 
         /** Release pages {@code [from, from+count)} of the block, keeping the rest. */
         void release(Owner owner, long page, int order, long from, long count) {
-            frees.add(new Object[] {owner, page, order, from, count});
-        }
-
-        boolean isEmpty() {
-            return frees.isEmpty();
+            releases.add(new Release(owner, page, order, from, count));
         }
 
         void run(FsCore fs) {
-            for (Object[] f : frees) {
-                Owner owner = (Owner) f[0];
-                long page = (Long) f[1];
-                int order = (Integer) f[2];
-                long from = (Long) f[3];
-                if (from < 0) {
-                    fs.freeQuietly(owner, page, order);
-                } else {
-                    try {
-                        fs.pg.release(owner, page, order, from, (Long) f[4]);
-                    } catch (NvmpgException e) {
-                        fs.corrupt(new CorruptFsException("block " + page + " order " + order, e.getMessage()));
-                    }
+            for (Release r : releases) {
+                if (r.from() < 0) {
+                    fs.freeQuietly(r.owner(), r.page(), r.order());
+                    continue;
+                }
+                try {
+                    fs.pg.release(r.owner(), r.page(), r.order(), r.from(), r.count());
+                } catch (NvmpgException e) {
+                    fs.corrupt(new CorruptFsException("block " + r.page() + " order " + r.order(), e.getMessage()));
                 }
             }
-            frees.clear();
+            releases.clear();
         }
     }
 

@@ -92,6 +92,16 @@ final class Handles {
         return h;
     }
 
+    /** A handle open for writing on a writable filesystem (EROFS, EBADF otherwise). */
+    private Handle writableHandle(long fh) throws FsException {
+        fs.checkWritable();
+        Handle h = handle(fh);
+        if (!h.writable()) {
+            throw new FsException(Errno.EBADF, "handle " + fh + " is not open for writing");
+        }
+        return h;
+    }
+
     /** Inode of an open handle. */
     long inodeOf(long fh) throws FsException {
         return handle(fh).inode.ino;
@@ -130,11 +140,7 @@ final class Handles {
     }
 
     int write(long fh, long offset, MemorySegment src, long srcOffset, int length) throws FsException {
-        fs.checkWritable();
-        Handle h = handle(fh);
-        if (!h.writable()) {
-            throw new FsException(Errno.EBADF, "handle " + fh + " is not open for writing");
-        }
+        Handle h = writableHandle(fh);
         if (offset < 0) {
             throw new FsException(Errno.EINVAL, "negative offset");
         }
@@ -188,11 +194,7 @@ final class Handles {
 
     /** fallocate: mode 0 (allocate, extend size), KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE, ZERO_RANGE[|KEEP_SIZE]. */
     void fallocate(long fh, int mode, long offset, long length) throws FsException {
-        fs.checkWritable();
-        Handle h = handle(fh);
-        if (!h.writable()) {
-            throw new FsException(Errno.EBADF, "handle " + fh + " is not open for writing");
-        }
+        Handle h = writableHandle(fh);
         Fallocate.apply(nf, h.inode, mode, offset, length);
     }
 

@@ -54,8 +54,4 @@ final class InodeCache {
     Collection<Inode> pinnedSnapshot() {
         return java.util.List.copyOf(pinned.values());
     }
-
-    long cachedCount() {
-        return cache.estimatedSize() + pinned.size();
-    }
 }

@@ -152,16 +152,6 @@ final class InodeTable {
         }
     }
 
-    /** Marks a number in use (mkfs and replay-free paths that write records directly). */
-    void markUsed(long ino) {
-        lock.lock();
-        try {
-            clearFree(ino);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     long capacity() {
         lock.lock();
         try {

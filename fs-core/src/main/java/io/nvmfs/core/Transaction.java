@@ -2,7 +2,6 @@ package io.nvmfs.core;
 
 import io.nvmfs.nvmpg.Media;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -17,13 +16,6 @@ public final class Transaction {
     private byte[] buf = new byte[256];
     private int size;
     private int writes;
-
-    /** Records that {@code length} bytes at {@code offset} become the bytes of {@code src} from {@code srcOffset}. */
-    public Transaction write(long offset, MemorySegment src, long srcOffset, int length) {
-        int at = reserveHeader(offset, length);
-        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, srcOffset, buf, at, length);
-        return this;
-    }
 
     /** Records a byte[] write. */
     public Transaction write(long offset, byte[] src) {

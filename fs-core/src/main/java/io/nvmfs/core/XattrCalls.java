@@ -37,32 +37,24 @@ final class XattrCalls {
 
     /**
      * The value of {@code name}, or null when the inode has no such attribute. The kernel asks for
-     * security.capability before every write to a FUSE file; this answers that with a lock, a cache
-     * hit and one field test when the inode has no attributes, and never builds an exception.
+     * security.capability before every write to a FUSE file; an inode without attributes answers
+     * with a lock, a cache hit and one field test.
      */
     byte[] getxattrOrNull(long ino, String name) throws FsException {
         try (var held = nf.readLock(ino)) {
             Inode n = fs.inode(ino);
-            if (n.xattrPage == 0) {
-                Xattrs.checkName(name, n, false);
-                return null;
-            }
             Xattrs.checkName(name, n, false);
-            return Xattrs.read(fs, n).get(name);
+            return n.xattrPage == 0 ? null : Xattrs.read(fs, n).get(name);
         }
     }
 
     /** The value of {@code name}; ENODATA when absent. */
     byte[] getxattr(long ino, String name) throws FsException {
-        try (var held = nf.readLock(ino)) {
-            Inode n = fs.inode(ino);
-            Xattrs.checkName(name, n, false);
-            byte[] v = Xattrs.read(fs, n).get(name);
-            if (v == null) {
-                throw new FsException(Errno.ENODATA, "no xattr '" + name + "'");
-            }
-            return v;
+        byte[] v = getxattrOrNull(ino, name);
+        if (v == null) {
+            throw new FsException(Errno.ENODATA, "no xattr '" + name + "'");
         }
+        return v;
     }
 
     /**

@@ -31,7 +31,7 @@ final class InfoCommand implements Callable<Integer> {
             NvmPages pg = NvmPages.attachReadOnly(ns.media());
             AllocatorStats st = pg.stats();
             FsInfo fi = FsInfo.read(ns.media(), pg);
-            boolean mounted = MountedCheck.isLocked(namespace);
+            boolean mounted = Mounts.isLocked(namespace);
             System.out.print(json ? json(ns, pg, st, fi, mounted) : text(ns, pg, st, fi, mounted));
             return 0;
         } catch (NvmpgException | FsException e) {

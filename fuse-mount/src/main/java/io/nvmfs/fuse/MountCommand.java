@@ -91,7 +91,7 @@ final class MountCommand implements Callable<Integer> {
         // process holds on it, and mapping opens and closes one.
         try (Namespace n = Namespace.open(ns);
              FileChannel lockChannel = FileChannel.open(ns, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock lock = Mounts.lock(lockChannel);
+            FileLock lock = lockChannel.tryLock();
             if (lock == null) {
                 throw new UserError("namespace " + ns + " is in use by another mount; unmount it first");
             }

@@ -6,25 +6,36 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.List;
 
-/** What the kernel says is mounted (/proc/self/mounts), and waiting for a mount to finish. */
+/**
+ * What the kernel says is mounted (/proc/self/mounts), and the namespace lock a mount process
+ * holds from mapping its namespace until everything is persisted and marked clean.
+ */
 final class Mounts {
     private Mounts() {}
 
-    /** The namespace (fsname) of the nvmfs mount at {@code mp}, or null if none is mounted there. */
-    static String namespaceAt(Path mp) {
+    /** The mount at {@code mp}: its source and type, or null when nothing is mounted there. */
+    private record Entry(String source, String type) {
+    }
+
+    private static Entry at(Path mp) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
                 String[] f = line.split(" ");
-                if (f.length >= 3 && unescape(f[1]).equals(mp.toString()) && f[2].equals("fuse.nvmfs")) {
-                    return unescape(f[0]);
+                if (f.length >= 3 && unescape(f[1]).equals(mp.toString())) {
+                    return new Entry(unescape(f[0]), f[2]);
                 }
             }
+            return null;
         } catch (IOException e) {
             throw new UserError("cannot read /proc/self/mounts: " + e.getMessage());
         }
-        return null;
+    }
+
+    /** The namespace (fsname) of the nvmfs mount at {@code mp}, or null if none is mounted there. */
+    static String namespaceAt(Path mp) {
+        Entry e = at(mp);
+        return e != null && e.type().equals("fuse.nvmfs") ? e.source() : null;
     }
 
     static boolean isNvmfsMount(Path mp) {
@@ -32,18 +43,7 @@ final class Mounts {
     }
 
     static boolean isMountPoint(Path mp) {
-        try {
-            List<String> lines = Files.readAllLines(Path.of("/proc/self/mounts"));
-            for (String line : lines) {
-                String[] f = line.split(" ");
-                if (f.length >= 2 && unescape(f[1]).equals(mp.toString())) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (IOException e) {
-            return false;
-        }
+        return at(mp) != null;
     }
 
     /** /proc/mounts escapes space, tab, newline and backslash as \ooo. */
@@ -65,21 +65,26 @@ final class Mounts {
         return b.toString();
     }
 
-    /** Takes the exclusive lock that marks a namespace as mounted; null when another process holds it. */
-    static FileLock lock(FileChannel ch) throws IOException {
-        return ch.tryLock();
+    /** Whether some process holds the namespace's mount lock (a failure to look counts as no). */
+    static boolean isLocked(Path namespace) {
+        try (FileChannel ch = FileChannel.open(namespace, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                return true;
+            }
+            l.release();
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Waits (at most 5 minutes) until no process holds the namespace's mount lock: everything is persisted. */
-    static void awaitUnlocked(Path namespace) throws IOException, InterruptedException {
+    static void awaitUnlocked(Path namespace) throws InterruptedException {
         long deadline = System.nanoTime() + 300_000_000_000L;
         while (System.nanoTime() < deadline) {
-            try (FileChannel ch = FileChannel.open(namespace, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                FileLock l = ch.tryLock();
-                if (l != null) {
-                    l.release();
-                    return;
-                }
+            if (!isLocked(namespace)) {
+                return;
             }
             Thread.sleep(20);
         }

@@ -31,10 +31,6 @@ final class LongHashSet {
         return size == 0;
     }
 
-    boolean contains(long key) {
-        return find(key) >= 0;
-    }
-
     /** Adds {@code key} (must be non-negative); returns false if it was already present. */
     boolean add(long key) {
         if (key < 0) {
@@ -94,15 +90,6 @@ final class LongHashSet {
         deleteAt(i);
         cursor = i;
         return key;
-    }
-
-    /** Calls {@code action} for each element; the set must not change meanwhile. */
-    void forEach(java.util.function.LongConsumer action) {
-        for (long k : table) {
-            if (k != EMPTY) {
-                action.accept(k);
-            }
-        }
     }
 
     long[] toSortedArray() {

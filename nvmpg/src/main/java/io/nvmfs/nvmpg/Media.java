@@ -48,14 +48,6 @@ public record Media(MemorySegment segment, Persistence persistence, MappingMode 
         segment.set(LONG, offset, value);
     }
 
-    int getInt(long offset) {
-        return segment.get(INT, offset);
-    }
-
-    void putInt(long offset, int value) {
-        segment.set(INT, offset, value);
-    }
-
     /** Makes the range durable through this media's {@link Persistence}. */
     public void persist(long offset, long length) {
         persistence.persist(offset, length);
