@@ -125,7 +125,7 @@ final class Handles {
                 throw new FsException(Errno.EISDIR, "inode " + n.ino + " is a directory");
             }
             got = FileData.read(fs, n, offset, dst, dstOffset, length);
-            touchAtime = Times.atimeDue(fs.options.atime(), n, fs.now());
+            touchAtime = Times.atimeDue(fs.options.atime(), n, fs.options.time());
         } finally {
             lock.unlock();
         }
@@ -145,17 +145,22 @@ final class Handles {
             throw new FsException(Errno.EINVAL, "negative offset");
         }
         Inode n = h.inode;
-        try (var held = fs.locks.writeAll(n.ino)) {
+        // Data path: the inode's own lock, taken directly (no multi-lock bookkeeping). The open
+        // handle keeps the inode pinned in the cache, so nothing needs re-filing after the write.
+        var lock = fs.locks.of(n.ino).writeLock();
+        lock.lock();
+        try {
             long at = (h.flags & Handle.O_APPEND) != 0 ? n.size : offset;
             int written = FileData.write(fs, n, at, src, srcOffset, length);
             long[] now = fs.now();
             n.setTime(Inode.MTIME, now);
             n.setTime(Inode.CTIME, now);
-            fs.cache.put(n);
             if (fs.options.sync()) {
                 nf.sync(n);
             }
             return written;
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -8,13 +8,16 @@ public final class Times {
 
     private Times() {}
 
-    /** relatime: update when atime is not after mtime or ctime, or is a day old (as Linux does). */
-    static boolean atimeDue(FsOptions.Atime policy, Inode n, long[] now) {
+    /**
+     * relatime: update when atime is not after mtime or ctime, or is a day old (as Linux does).
+     * Called on every read: the clock is consulted only when the inode's own times do not decide.
+     */
+    static boolean atimeDue(FsOptions.Atime policy, Inode n, TimeSource clock) {
         return switch (policy) {
             case NOATIME -> false;
             case STRICTATIME -> true;
             case RELATIME -> !after(n, Inode.ATIME, Inode.MTIME) || !after(n, Inode.ATIME, Inode.CTIME)
-                    || now[0] - n.sec[Inode.ATIME] >= DAY;
+                    || clock.seconds() - n.sec[Inode.ATIME] >= DAY;
         };
     }
 

@@ -37,6 +37,11 @@ final class CStructs {
 
     private static final ValueLayout.OfLong L = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt I = ValueLayout.JAVA_INT_UNALIGNED;
+    /**
+     * All of the address space, so that a field of a struct libfuse hands over is read at its
+     * absolute address without making a segment per call (fuse_file_info on every read and write).
+     */
+    private static final MemorySegment ANY = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private CStructs() {}
 
@@ -91,18 +96,17 @@ final class CStructs {
     }
 
     static int fiFlags(long fi) {
-        return at(fi, 40).get(I, FI_FLAGS);
+        return ANY.get(I, fi + FI_FLAGS);
     }
 
     static long fiFh(long fi) {
-        return at(fi, 40).get(L, FI_FH);
+        return ANY.get(L, fi + FI_FH);
     }
 
     static void fiSetFh(long fi, long fh, boolean keepCache) {
-        MemorySegment s = at(fi, 40);
-        s.set(L, FI_FH, fh);
+        ANY.set(L, fi + FI_FH, fh);
         if (keepCache) {
-            s.set(I, FI_BITS, s.get(I, FI_BITS) | FI_KEEP_CACHE);
+            ANY.set(I, fi + FI_BITS, ANY.get(I, fi + FI_BITS) | FI_KEEP_CACHE);
         }
     }
 }
