@@ -19,20 +19,20 @@ package io.nvmfs.core;
  * Removing an entry clears its ino (one journaled 8-byte write). An insert folds a run of unused
  * records into one, or splits the slack off the end of a live record.
  */
-final class DirentFormat {
-    static final int OFF_INO = 0;
-    static final int OFF_REC_LEN = 8;
-    static final int OFF_NAME_LEN = 10;
-    static final int OFF_TYPE = 11;
-    static final int OFF_NAME = 16;
-    static final int HEADER = 16;
-    static final int MAX_NAME = 255;
-    static final int PAGE = 4096;
+public final class DirentFormat {
+    public static final int OFF_INO = 0;
+    public static final int OFF_REC_LEN = 8;
+    public static final int OFF_NAME_LEN = 10;
+    public static final int OFF_TYPE = 11;
+    public static final int OFF_NAME = 16;
+    public static final int HEADER = 16;
+    public static final int MAX_NAME = 255;
+    public static final int PAGE = 4096;
 
     private DirentFormat() {}
 
     /** Bytes a record with a name of {@code nameLen} bytes needs. */
-    static int needed(int nameLen) {
+    public static int needed(int nameLen) {
         return HEADER + ((nameLen + 7) & ~7);
     }
 }

@@ -15,15 +15,23 @@ package io.nvmfs.core;
  *  32  4064  extents 254 x 16 bytes, sorted by logical page, same encoding as the inode's
  * </pre>
  */
-final class ExtentPageFormat {
-    static final int MAGIC = 0x50545845; // "EXTP"
-    static final int OFF_MAGIC = 0;
-    static final int OFF_COUNT = 4;
-    static final int OFF_NEXT = 8;
-    static final int OFF_OWNER = 16;
-    static final int OFF_CRC = 24;
-    static final int OFF_EXTENTS = 32;
-    static final int PER_PAGE = (4096 - OFF_EXTENTS) / 16;
+public final class ExtentPageFormat {
+    public static final int MAGIC = 0x50545845; // "EXTP"
+    public static final int OFF_MAGIC = 0;
+    public static final int OFF_COUNT = 4;
+    public static final int OFF_NEXT = 8;
+    public static final int OFF_OWNER = 16;
+    public static final int OFF_CRC = 24;
+    public static final int OFF_EXTENTS = 32;
+    public static final int PER_PAGE = (4096 - OFF_EXTENTS) / 16;
 
     private ExtentPageFormat() {}
+
+    /** The CRC of the page at byte offset {@code at} holding {@code count} extents. */
+    public static int crc(java.lang.foreign.MemorySegment media, long at, int count) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(media.asSlice(at, OFF_CRC).asByteBuffer());
+        c.update(media.asSlice(at + OFF_EXTENTS, 16L * count).asByteBuffer());
+        return (int) c.getValue();
+    }
 }

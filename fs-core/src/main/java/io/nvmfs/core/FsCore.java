@@ -44,12 +44,12 @@ final class FsCore {
     final long metaReserve;
     /**
      * Generation of the next inode created: distinct for every creation in this attach (seeded
-     * from the clock, so it also differs from earlier attaches), so that a reused inode number is
+     * from the options' clock, so it also differs from earlier attaches, and a fake clock makes
+     * images reproducible), so that a reused inode number is
      * never taken for the file that had it before by a client (FUSE's kernel inode cache, NFS)
      * that still remembers the old one.
      */
-    private final java.util.concurrent.atomic.AtomicInteger nextGeneration =
-            new java.util.concurrent.atomic.AtomicInteger((int) (System.nanoTime() >>> 10));
+    private final java.util.concurrent.atomic.AtomicInteger nextGeneration;
     /** Set when corruption is found while attached: every later change fails with EROFS. */
     private volatile String readOnlyReason;
 
@@ -66,6 +66,8 @@ final class FsCore {
         this.options = options;
         this.superblock = superblock;
         this.metaReserve = Math.max(32, Math.min(4096, pg.stats().usablePages() / 512));
+        long[] now = options.time().now();
+        this.nextGeneration = new java.util.concurrent.atomic.AtomicInteger((int) (now[0] * 1_000_003L + (now[1] >>> 10)));
         if (options.readOnly()) {
             readOnlyReason = "mounted read-only";
         }

@@ -27,24 +27,24 @@ import java.util.UUID;
  * Chunk k is one nvmpg block of the metadata owner holding {@code 16 << min(k, 8)} inode
  * records of 256 bytes: small filesystems keep a small table, and 496 chunks hold 2,035,696 inodes.
  */
-final class FsSuperblockFormat {
-    static final long MAGIC = 0x42532d53464d564eL; // "NVMFS-SB"
-    static final int VERSION = 1;
-    static final int OFF_MAGIC = 0;
-    static final int OFF_VERSION = 8;
-    static final int OFF_FEATURES = 12;
-    static final int OFF_UUID = 16;
-    static final int OFF_JOURNAL_PAGE = 32;
-    static final int OFF_JOURNAL_ORDER = 40;
-    static final int OFF_ROOT_INO = 48;
-    static final int OFF_CRC = 56;
-    static final int OFF_CLEAN = 64;
-    static final int OFF_CHUNKS = 128;
-    static final int MAX_CHUNKS = (4096 - OFF_CHUNKS) / 8;
+public final class FsSuperblockFormat {
+    public static final long MAGIC = 0x42532d53464d564eL; // "NVMFS-SB"
+    public static final int VERSION = 1;
+    public static final int OFF_MAGIC = 0;
+    public static final int OFF_VERSION = 8;
+    public static final int OFF_FEATURES = 12;
+    public static final int OFF_UUID = 16;
+    public static final int OFF_JOURNAL_PAGE = 32;
+    public static final int OFF_JOURNAL_ORDER = 40;
+    public static final int OFF_ROOT_INO = 48;
+    public static final int OFF_CRC = 56;
+    public static final int OFF_CLEAN = 64;
+    public static final int OFF_CHUNKS = 128;
+    public static final int MAX_CHUNKS = (4096 - OFF_CHUNKS) / 8;
 
     private FsSuperblockFormat() {}
 
-    static void write(MemorySegment s, long at, UUID uuid, long journalPage, int journalOrder) {
+    public static void write(MemorySegment s, long at, UUID uuid, long journalPage, int journalOrder) {
         s.asSlice(at, 4096).fill((byte) 0);
         s.set(Le.LONG, at + OFF_MAGIC, MAGIC);
         s.set(Le.INT, at + OFF_VERSION, VERSION);
@@ -57,7 +57,7 @@ final class FsSuperblockFormat {
     }
 
     /** Null if the superblock at {@code at} is valid, else what is wrong. */
-    static String problem(MemorySegment s, long at) {
+    public static String problem(MemorySegment s, long at) {
         if (s.get(Le.LONG, at + OFF_MAGIC) != MAGIC) {
             return "bad magic (not an nvmfs filesystem)";
         }
@@ -77,7 +77,7 @@ final class FsSuperblockFormat {
         return null;
     }
 
-    static long chunkSlot(long sbOffset, int chunk) {
+    public static long chunkSlot(long sbOffset, int chunk) {
         return sbOffset + OFF_CHUNKS + 8L * chunk;
     }
 }

@@ -147,10 +147,7 @@ final class InodeCodec {
     }
 
     private static int extentPageCrc(MemorySegment media, long at, int count) {
-        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
-        c.update(media.asSlice(at, ExtentPageFormat.OFF_CRC).asByteBuffer());
-        c.update(media.asSlice(at + ExtentPageFormat.OFF_EXTENTS, 16L * count).asByteBuffer());
-        return (int) c.getValue();
+        return ExtentPageFormat.crc(media, at, count);
     }
 
 }

@@ -28,37 +28,37 @@ package io.nvmfs.core;
  * extent (16 bytes):  [logical page u64] [physical page (bits 0..39) | order (bits 40..45) u64]
  * </pre>
  */
-final class InodeFormat {
-    static final int SIZE = 256;
-    static final int OFF_MODE = 0;
-    static final int OFF_NLINK = 4;
-    static final int OFF_UID = 8;
-    static final int OFF_GID = 12;
-    static final int OFF_SIZE = 16;
-    static final int OFF_PAGES = 24;
-    static final int OFF_SEC = 32;
-    static final int OFF_NSEC = 64;
-    static final int OFF_RDEV = 80;
-    static final int OFF_GENERATION = 88;
-    static final int OFF_PARENT = 96;
-    static final int OFF_EXTENT_PAGE = 104;
-    static final int OFF_EXTENTS = 112;
-    static final int OFF_XATTR_PAGE = 120;
-    static final int OFF_INLINE = 128;
-    static final int INLINE_EXTENTS = 7;
-    static final int OFF_CRC = 252;
+public final class InodeFormat {
+    public static final int SIZE = 256;
+    public static final int OFF_MODE = 0;
+    public static final int OFF_NLINK = 4;
+    public static final int OFF_UID = 8;
+    public static final int OFF_GID = 12;
+    public static final int OFF_SIZE = 16;
+    public static final int OFF_PAGES = 24;
+    public static final int OFF_SEC = 32;
+    public static final int OFF_NSEC = 64;
+    public static final int OFF_RDEV = 80;
+    public static final int OFF_GENERATION = 88;
+    public static final int OFF_PARENT = 96;
+    public static final int OFF_EXTENT_PAGE = 104;
+    public static final int OFF_EXTENTS = 112;
+    public static final int OFF_XATTR_PAGE = 120;
+    public static final int OFF_INLINE = 128;
+    public static final int INLINE_EXTENTS = 7;
+    public static final int OFF_CRC = 252;
 
     private InodeFormat() {}
 
-    static long packPhysical(long page, int order) {
+    public static long packPhysical(long page, int order) {
         return page | ((long) order << 40);
     }
 
-    static long physicalPage(long packed) {
+    public static long physicalPage(long packed) {
         return packed & ((1L << 40) - 1);
     }
 
-    static int physicalOrder(long packed) {
+    public static int physicalOrder(long packed) {
         return (int) ((packed >>> 40) & 0x3f);
     }
 }

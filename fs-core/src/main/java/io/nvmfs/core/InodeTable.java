@@ -16,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Which numbers are free lives only in DRAM ({@link #free}), rebuilt at attach from the mode
  * field of every record. Growing the table is its own journaled transaction. Guarded by {@link #lock}.
  */
-final class InodeTable {
-    static final long ROOT = 1;
+public final class InodeTable {
+    public static final long ROOT = 1;
     private static final int FULL_SHIFT = 8;
     private static final long SMALL_CHUNK_INODES = 16L * ((1L << FULL_SHIFT) - 1);
 
@@ -37,19 +37,19 @@ final class InodeTable {
         this.superblock = superblock;
     }
 
-    static long chunkStart(int k) {
+    public static long chunkStart(int k) {
         return k <= FULL_SHIFT ? 16L * ((1L << k) - 1) : SMALL_CHUNK_INODES + 4096L * (k - FULL_SHIFT);
     }
 
-    static int chunkOrder(int k) {
+    public static int chunkOrder(int k) {
         return Math.min(k, FULL_SHIFT);
     }
 
-    static long chunkInodes(int k) {
+    public static long chunkInodes(int k) {
         return 16L << chunkOrder(k);
     }
 
-    static int chunkOf(long ino) {
+    public static int chunkOf(long ino) {
         if (ino < SMALL_CHUNK_INODES) {
             return 63 - Long.numberOfLeadingZeros(ino / 16 + 1);
         }
@@ -171,7 +171,7 @@ final class InodeTable {
     }
 
     /** Inode numbers that could ever exist. */
-    static long maxInodes() {
+    public static long maxInodes() {
         return chunkStart(FsSuperblockFormat.MAX_CHUNKS);
     }
 

@@ -84,8 +84,11 @@ final class Journal {
     /** Reads the header, replays every committed record, persists the result and empties the log. */
     static Journal open(Media media, long base, long size) throws CorruptFsException {
         JournalHeader header = JournalHeader.read(media, base, size - 4096);
-        Replay replay = new Replay(media, base + 4096, size - 4096, header.tailOffset(), header.tailSeq());
+        Replay replay = new Replay(media, base + 4096, size - 4096, header.tailOffset(), header.tailSeq(), true);
         replay.run();
+        if (replay.corruption() != null) {
+            throw replay.corruption();
+        }
         Journal j = new Journal(media, base, size, header, replay.endOffset(), replay.nextSeq(), replay.applied());
         j.dirtyPages.addAll(replay.dirtyPages());
         j.forceCheckpoint();
@@ -230,17 +233,26 @@ final class Journal {
         }
     }
 
-    /** Reads records from the tail and applies each complete one; stops at the first that is not. */
-    private static final class Replay {
+    /**
+     * Reads records from the tail and applies each complete one; stops at the first that is not.
+     * A record whose CRC holds but whose writes do not parse stops it too, and is kept as
+     * {@link #corruption()}: everything before it has been applied.
+     */
+    static final class Replay {
         private final Media media;
         private final long logBase;
         private final long logBytes;
         private long offset;
         private long seq;
         private int applied;
+        private final boolean apply;
+        private CorruptFsException corruption;
+        private boolean tornTail;
         private final java.util.HashSet<Long> dirty = new java.util.HashSet<>();
 
-        Replay(Media media, long logBase, long logBytes, long offset, long seq) {
+        /** {@code apply} false walks the log without changing anything (fsck's inspection). */
+        Replay(Media media, long logBase, long logBytes, long offset, long seq, boolean apply) {
+            this.apply = apply;
             this.media = media;
             this.logBase = logBase;
             this.logBytes = logBytes;
@@ -248,7 +260,7 @@ final class Journal {
             this.seq = seq;
         }
 
-        void run() throws CorruptFsException {
+        void run() {
             MemorySegment s = media.segment();
             long scanned = 0;
             while (scanned < logBytes) {
@@ -262,9 +274,11 @@ final class Journal {
                 long recSeq = s.get(JournalFormat.LONG_UNALIGNED, at + JournalFormat.REC_SEQ);
                 int length = s.get(JournalFormat.INT_UNALIGNED, at + JournalFormat.REC_LENGTH);
                 if (recSeq != seq || length < JournalFormat.REC_HEADER || (length & 7) != 0 || length > logBytes - offset) {
+                    tornTail = recSeq == seq && magic == JournalFormat.TXN_MAGIC;
                     return;
                 }
                 if (!crcMatches(s, at, length)) {
+                    tornTail = magic == JournalFormat.TXN_MAGIC;
                     return;
                 }
                 if (magic == JournalFormat.WRAP_MAGIC) {
@@ -275,8 +289,17 @@ final class Journal {
                 if (magic != JournalFormat.TXN_MAGIC) {
                     return;
                 }
-                checkWrites(s, at, length);
-                Transaction.applyEncoded(s, s, at + JournalFormat.REC_HEADER, at + length, dirty::add);
+                try {
+                    checkWrites(s, at, length);
+                } catch (CorruptFsException e) {
+                    corruption = e;
+                    return;
+                }
+                if (apply) {
+                    Transaction.applyEncoded(s, s, at + JournalFormat.REC_HEADER, at + length, dirty::add);
+                } else {
+                    Transaction.pagesOfEncoded(s, at + JournalFormat.REC_HEADER, at + length, dirty::add);
+                }
                 applied++;
                 seq++;
                 offset += length;
@@ -317,6 +340,15 @@ final class Journal {
 
         long endOffset() {
             return offset;
+        }
+
+        CorruptFsException corruption() {
+            return corruption;
+        }
+
+        /** True when replay stopped at a transaction of the expected seq that is incomplete. */
+        boolean tornTail() {
+            return tornTail;
         }
 
         long nextSeq() {

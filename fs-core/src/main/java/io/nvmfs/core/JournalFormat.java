@@ -37,35 +37,35 @@ import java.nio.ByteOrder;
  * and seq let replay tell a complete record from a torn or stale one. Fewer than 24 bytes left
  * before the end of the log area mean an implicit wrap.
  */
-final class JournalFormat {
-    static final long HEADER_MAGIC = 0x31484a2d5346564eL; // "NVFS-JH1"
-    static final int TXN_MAGIC = 0x314e5854;              // "TXN1"
-    static final int WRAP_MAGIC = 0x50415257;             // "WRAP"
-    static final int SLOT_A = 0;
-    static final int SLOT_B = 2048;
-    static final int HDR_MAGIC = 0;
-    static final int HDR_SEQ = 8;
-    static final int HDR_TAIL_OFFSET = 16;
-    static final int HDR_TAIL_SEQ = 24;
-    static final int HDR_LOG_BYTES = 32;
-    static final int HDR_CRC = 40;
+public final class JournalFormat {
+    public static final long HEADER_MAGIC = 0x31484a2d5346564eL; // "NVFS-JH1"
+    public static final int TXN_MAGIC = 0x314e5854;              // "TXN1"
+    public static final int WRAP_MAGIC = 0x50415257;             // "WRAP"
+    public static final int SLOT_A = 0;
+    public static final int SLOT_B = 2048;
+    public static final int HDR_MAGIC = 0;
+    public static final int HDR_SEQ = 8;
+    public static final int HDR_TAIL_OFFSET = 16;
+    public static final int HDR_TAIL_SEQ = 24;
+    public static final int HDR_LOG_BYTES = 32;
+    public static final int HDR_CRC = 40;
 
-    static final int REC_MAGIC = 0;
-    static final int REC_WRITES = 4;
-    static final int REC_SEQ = 8;
-    static final int REC_LENGTH = 16;
-    static final int REC_CRC = 20;
-    static final int REC_HEADER = 24;
-    static final int WRITE_HEADER = 16;
+    public static final int REC_MAGIC = 0;
+    public static final int REC_WRITES = 4;
+    public static final int REC_SEQ = 8;
+    public static final int REC_LENGTH = 16;
+    public static final int REC_CRC = 20;
+    public static final int REC_HEADER = 24;
+    public static final int WRITE_HEADER = 16;
 
-    static final ValueLayout.OfLong LONG_UNALIGNED = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfInt INT_UNALIGNED = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final VarHandle LE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfLong LONG_UNALIGNED = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfInt INT_UNALIGNED = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final VarHandle LE_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    public static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private JournalFormat() {}
 
-    static int pad8(int n) {
+    public static int pad8(int n) {
         return (n + 7) & ~7;
     }
 }

@@ -35,7 +35,7 @@ record JournalHeader(int slot, long headerSeq, long tailOffset, long tailSeq, lo
         return a.headerSeq >= b.headerSeq ? a : b;
     }
 
-    private static JournalHeader readSlot(Media media, long base, int slot, long logBytes) {
+    static JournalHeader readSlot(Media media, long base, int slot, long logBytes) {
         MemorySegment s = media.segment();
         long at = base + slot;
         if (s.get(JournalFormat.LONG_UNALIGNED, at + JournalFormat.HDR_MAGIC) != JournalFormat.HEADER_MAGIC

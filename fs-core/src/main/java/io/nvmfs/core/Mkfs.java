@@ -30,13 +30,21 @@ public final class Mkfs {
 
     /** Formats {@code media}; {@code journalOrder} &lt;= 0 picks the default. */
     public static void format(Media media, String label, int journalOrder, TimeSource time) throws FsException {
+        format(media, label, journalOrder, time, UUID.randomUUID());
+    }
+
+    /**
+     * Formats {@code media} with a given filesystem UUID, and the format time taken from
+     * {@code time}: the same arguments give the same bytes (the test-image generator relies on it).
+     */
+    public static void format(Media media, String label, int journalOrder, TimeSource time, UUID uuid) throws FsException {
         int jOrder = journalOrder > 0 ? journalOrder : defaultJournalOrder(media.size());
         if (jOrder < 1 || jOrder > 20) {
             throw new FsException(Errno.EINVAL, "journal order " + jOrder + " outside 1..20");
         }
         try {
-            UUID uuid = UUID.randomUUID();
-            NvmPages pg = NvmPages.format(media, new FormatOptions(uuid, label, System.currentTimeMillis()));
+            long[] formatTime = time.now();
+            NvmPages pg = NvmPages.format(media, new FormatOptions(uuid, label, formatTime[0] * 1000 + formatTime[1] / 1_000_000));
             Owner meta = pg.openOwner(Owners.meta(uuid), "fs-meta");
             pg.openOwner(Owners.data(uuid), "fs-data");
             Owner journalOwner = pg.openOwner(Owners.journal(uuid), "fs-journal");

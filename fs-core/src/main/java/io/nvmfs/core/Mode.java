@@ -30,7 +30,7 @@ public final class Mode {
     }
 
     /** True for the seven file types POSIX knows. */
-    static boolean validType(int mode) {
+    public static boolean validType(int mode) {
         return switch (mode & S_IFMT) {
             case S_IFSOCK, S_IFLNK, S_IFREG, S_IFBLK, S_IFDIR, S_IFCHR, S_IFIFO -> true;
             default -> false;
@@ -38,7 +38,7 @@ public final class Mode {
     }
 
     /** d_type as in dirent.h. */
-    static int dtype(int mode) {
+    public static int dtype(int mode) {
         return (mode & S_IFMT) >>> 12;
     }
 }

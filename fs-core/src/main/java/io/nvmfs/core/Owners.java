@@ -4,18 +4,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /** The three nvmpg owners of a filesystem, with UUIDs derived from the filesystem's (name-based, v3). */
-final class Owners {
+public final class Owners {
     private Owners() {}
 
-    static UUID meta(UUID fs) {
+    public static UUID meta(UUID fs) {
         return derive(fs, "meta");
     }
 
-    static UUID data(UUID fs) {
+    public static UUID data(UUID fs) {
         return derive(fs, "data");
     }
 
-    static UUID journal(UUID fs) {
+    public static UUID journal(UUID fs) {
         return derive(fs, "journal");
     }
 

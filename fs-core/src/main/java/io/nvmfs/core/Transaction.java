@@ -67,6 +67,19 @@ public final class Transaction {
         }
     }
 
+    /** Reports the pages the encoded writes at {@code [from, to)} would change, changing nothing. */
+    static void pagesOfEncoded(MemorySegment enc, long from, long to, java.util.function.LongConsumer page) {
+        long p = from;
+        while (p < to) {
+            long off = enc.get(JournalFormat.LONG_UNALIGNED, p);
+            int len = enc.get(JournalFormat.INT_UNALIGNED, p + 8);
+            for (long pg = off >>> 12; pg <= (off + len - 1) >>> 12; pg++) {
+                page.accept(pg);
+            }
+            p += JournalFormat.WRITE_HEADER + JournalFormat.pad8(len);
+        }
+    }
+
     private int reserveHeader(long offset, int length) {
         if (length <= 0) {
             throw new IllegalArgumentException("empty write at " + offset);

@@ -24,8 +24,8 @@ import java.util.Map;
  * </pre>
  */
 final class Xattrs {
-    static final int MAGIC = 0x52544158; // "XATR"
-    static final int HEADER = 16;
+    static final int MAGIC = XattrPageFormat.MAGIC;
+    static final int HEADER = XattrPageFormat.HEADER;
     static final int XATTR_CREATE = 1;
     static final int XATTR_REPLACE = 2;
     static final int MAX_NAME = 255;
@@ -128,10 +128,7 @@ final class Xattrs {
     }
 
     private static int crc(MemorySegment s, long at, int used) {
-        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
-        c.update(s.asSlice(at, 12).asByteBuffer());
-        c.update(s.asSlice(at + HEADER, used).asByteBuffer());
-        return (int) c.getValue();
+        return XattrPageFormat.crc(s, at, used);
     }
 
     /** The names as listxattr returns them: each followed by a NUL. */

@@ -11,9 +11,9 @@ import picocli.CommandLine.Command;
 @Command(name = "nvmfs", mixinStandardHelpOptions = true, version = "nvmfs 0.1.0",
         description = "A filesystem in persistent memory, mounted through FUSE.",
         subcommands = {MkfsCommand.class, MountCommand.class, UmountCommand.class, InfoCommand.class,
-                CommandLine.HelpCommand.class},
+                io.nvmfs.fsck.FsckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 user error (the message says what to do), 2 wrong arguments,",
-                "3 the filesystem failed while mounted."})
+                "3 the filesystem failed while mounted; 'nvmfs fsck' uses fsck(8)'s codes (see 'nvmfs fsck --help')."})
 public final class Main implements Runnable {
     static final int USER_ERROR = 1;
     static final int FAILED = 3;
@@ -24,6 +24,10 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("fsck")) {
+            // fsck keeps fsck(8)'s exit codes (16 for a usage error), not this command's.
+            System.exit(io.nvmfs.fsck.FsckCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         CommandLine cl = new CommandLine(new Main());
         args = asMountHelper(cl, args);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {

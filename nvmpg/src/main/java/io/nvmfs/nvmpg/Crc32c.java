@@ -4,10 +4,10 @@ import java.lang.foreign.MemorySegment;
 import java.util.zip.CRC32C;
 
 /** CRC32C (Castagnoli) over a range of a segment, the checksum of every nvmpg header. */
-final class Crc32c {
+public final class Crc32c {
     private Crc32c() {}
 
-    static int of(MemorySegment segment, long offset, int length) {
+    public static int of(MemorySegment segment, long offset, int length) {
         CRC32C crc = new CRC32C();
         crc.update(segment.asSlice(offset, length).asByteBuffer());
         return (int) crc.getValue();

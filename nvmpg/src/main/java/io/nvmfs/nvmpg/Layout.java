@@ -11,18 +11,18 @@ package io.nvmfs.nvmpg;
  * +---------------+------------------+--------------+------------------------+------------------+
  * </pre>
  */
-final class Layout {
-    static final long PRIMARY_SUPERBLOCK_PAGE = 1;
-    static final long OWNER_TABLE_PAGE = 2;
+public final class Layout {
+    public static final long PRIMARY_SUPERBLOCK_PAGE = 1;
+    public static final long OWNER_TABLE_PAGE = 2;
     /** First page the buddy may hand out. */
-    static final long FIRST_USABLE_PAGE = 3;
+    public static final long FIRST_USABLE_PAGE = 3;
     /** Smallest namespace worth formatting: the fixed pages plus a little buddy space. */
-    static final int MIN_PAGES = 16;
+    public static final int MIN_PAGES = 16;
 
     private Layout() {}
 
     /** The backup superblock lives in the last page, far from the primary. */
-    static long backupSuperblockPage(long totalPages) {
+    public static long backupSuperblockPage(long totalPages) {
         return totalPages - 1;
     }
 }

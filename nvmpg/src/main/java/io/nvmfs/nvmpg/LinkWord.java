@@ -16,29 +16,29 @@ package io.nvmfs.nvmpg;
  * to name another valid record page would otherwise silently drop the pages it skips; the
  * check bits make that a reported error with probability 1 - 2^-15.
  */
-final class LinkWord {
-    static final long END = 0L;
+public final class LinkWord {
+    public static final long END = 0L;
     private static final long VALID = 1L << 63;
     private static final long PAGE_MASK = (1L << 40) - 1;
     private static final long RESERVED_MASK = 0xffL << 40;
 
     private LinkWord() {}
 
-    static long encode(long target, long holder) {
+    public static long encode(long target, long holder) {
         return target == 0 ? END : VALID | ((long) check(target, holder) << 48) | target;
     }
 
     /** Holder id of owner slot {@code slot}'s head word. */
-    static long headHolder(int slot) {
+    public static long headHolder(int slot) {
         return (Layout.OWNER_TABLE_PAGE << 8) | slot | (1L << 62);
     }
 
-    static long target(long word) {
+    public static long target(long word) {
         return word & PAGE_MASK;
     }
 
     /** Null when {@code word} is END or a well-formed link held by {@code holder}, else what is wrong. */
-    static String problem(long word, long holder) {
+    public static String problem(long word, long holder) {
         if (word == END) {
             return null;
         }

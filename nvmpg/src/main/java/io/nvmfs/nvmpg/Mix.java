@@ -1,11 +1,11 @@
 package io.nvmfs.nvmpg;
 
 /** Bit mixing shared by the on-media check bits and the DRAM hash tables. */
-final class Mix {
+public final class Mix {
     private Mix() {}
 
     /** MurmurHash3's 64-bit finaliser: every input bit affects every output bit. Part of the on-media format. */
-    static long fmix64(long x) {
+    public static long fmix64(long x) {
         x ^= x >>> 33;
         x *= 0xff51afd7ed558ccdL;
         x ^= x >>> 33;
@@ -15,7 +15,7 @@ final class Mix {
     }
 
     /** Home slot of {@code key} in an open-addressing table of {@code mask + 1} slots (not on media). */
-    static int slot(long key, int mask) {
+    public static int slot(long key, int mask) {
         long h = key * 0x9e3779b97f4a7c15L;
         return (int) (h ^ (h >>> 32)) & mask;
     }
@@ -24,7 +24,7 @@ final class Mix {
      * Backward-shift deletion: may the entry at {@code i}, whose home slot is {@code home}, move
      * into the hole at {@code hole}? Only if its home does not lie cyclically in (hole, i].
      */
-    static boolean canFill(int hole, int i, int home) {
+    public static boolean canFill(int hole, int i, int home) {
         return hole <= i ? (home <= hole || home > i) : (home <= hole && home > i);
     }
 }

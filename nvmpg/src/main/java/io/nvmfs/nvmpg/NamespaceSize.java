@@ -9,10 +9,10 @@ import java.nio.file.Path;
  * Size of a namespace. A regular file reports its own length; a device-DAX character device
  * reports 0 through the file API, so its size is read from sysfs ({@code /sys/dev/char/MAJ:MIN/size}).
  */
-final class NamespaceSize {
+public final class NamespaceSize {
     private NamespaceSize() {}
 
-    static long of(Path path, FileChannel channel) throws IOException, NamespaceOpenException {
+    public static long of(Path path, FileChannel channel) throws IOException, NamespaceOpenException {
         if (Files.isRegularFile(path)) {
             return channel.size();
         }

@@ -21,32 +21,32 @@ import java.util.UUID;
  * store) only after the rest of the slot is persisted, and its CRC covers the immutable part.
  * {@code head} and {@code root} change later, each by a single 8-byte store.
  */
-final class OwnerTableFormat {
-    static final int SLOTS = 32;
-    static final int SLOT_SIZE = 128;
-    static final int STATE_MAGIC = 0x524e574f; // "OWNR"
-    static final int LABEL_BYTES = 32;
+public final class OwnerTableFormat {
+    public static final int SLOTS = 32;
+    public static final int SLOT_SIZE = 128;
+    public static final int STATE_MAGIC = 0x524e574f; // "OWNR"
+    public static final int LABEL_BYTES = 32;
 
-    static final int OFF_STATE = 0;
-    static final int OFF_UUID = 8;
-    static final int OFF_LABEL = 24;
-    static final int OFF_HEAD = 64;
-    static final int OFF_ROOT = 72;
-    static final int IMMUTABLE_END = 64;
+    public static final int OFF_STATE = 0;
+    public static final int OFF_UUID = 8;
+    public static final int OFF_LABEL = 24;
+    public static final int OFF_HEAD = 64;
+    public static final int OFF_ROOT = 72;
+    public static final int IMMUTABLE_END = 64;
 
     /** Slot 0 belongs to nvmpg itself: its records are the record pages of every chain. */
-    static final int ALLOCATOR_SLOT = 0;
-    static final UUID ALLOCATOR_UUID = new UUID(0x6e766d7067000000L, 0x0000000000000001L);
-    static final String ALLOCATOR_LABEL = "nvmpg";
+    public static final int ALLOCATOR_SLOT = 0;
+    public static final UUID ALLOCATOR_UUID = new UUID(0x6e766d7067000000L, 0x0000000000000001L);
+    public static final String ALLOCATOR_LABEL = "nvmpg";
 
     private OwnerTableFormat() {}
 
-    static long slotOffset(int slot) {
+    public static long slotOffset(int slot) {
         return Pages.toBytes(Layout.OWNER_TABLE_PAGE) + (long) slot * SLOT_SIZE;
     }
 
     /** Writes everything but the state word. The caller persists, then calls {@link #commit}. */
-    static void writeBody(Media media, int slot, UUID uuid, String label) {
+    public static void writeBody(Media media, int slot, UUID uuid, String label) {
         long off = slotOffset(slot);
         MemorySegment s = media.segment();
         media.zero(off + 8, SLOT_SIZE - 8);
@@ -56,34 +56,34 @@ final class OwnerTableFormat {
     }
 
     /** The commit store of owner creation. Does not persist. */
-    static void commit(Media media, int slot) {
+    public static void commit(Media media, int slot) {
         media.putLong(slotOffset(slot) + OFF_STATE, liveState(media, slot));
     }
 
-    static long liveState(Media media, int slot) {
+    public static long liveState(Media media, int slot) {
         long off = slotOffset(slot);
         int crc = Crc32c.of(media.segment(), off + 8, IMMUTABLE_END - 8);
         return (STATE_MAGIC & 0xffffffffL) | ((long) crc << 32);
     }
 
-    static long state(Media media, int slot) {
+    public static long state(Media media, int slot) {
         return media.getLong(slotOffset(slot) + OFF_STATE);
     }
 
-    static UUID uuid(Media media, int slot) {
+    public static UUID uuid(Media media, int slot) {
         long off = slotOffset(slot);
         return new UUID(media.getLong(off + OFF_UUID), media.getLong(off + OFF_UUID + 8));
     }
 
-    static String label(Media media, int slot) {
+    public static String label(Media media, int slot) {
         return Labels.read(media.segment(), slotOffset(slot) + OFF_LABEL, LABEL_BYTES);
     }
 
-    static long headOffset(int slot) {
+    public static long headOffset(int slot) {
         return slotOffset(slot) + OFF_HEAD;
     }
 
-    static long rootOffset(int slot) {
+    public static long rootOffset(int slot) {
         return slotOffset(slot) + OFF_ROOT;
     }
 }

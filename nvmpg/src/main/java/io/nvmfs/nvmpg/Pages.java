@@ -36,7 +36,7 @@ public final class Pages {
         return 64 - Long.numberOfLeadingZeros(pages - 1);
     }
 
-    static String hex(long value) {
+    public static String hex(long value) {
         return "0x" + Long.toHexString(value);
     }
 

@@ -22,21 +22,21 @@ import java.lang.foreign.MemorySegment;
  * by one aligned store when the following page is unlinked. A page is allocated exactly when
  * it is linked into some owner's chain: chain membership is the record of a record page.
  */
-final class RecordPageFormat {
-    static final int MAGIC = 0x5052564e; // "NVRP"
-    static final int HEADER_SIZE = 64;
-    static final int SLOTS = (Pages.SIZE - HEADER_SIZE) / 8;
+public final class RecordPageFormat {
+    public static final int MAGIC = 0x5052564e; // "NVRP"
+    public static final int HEADER_SIZE = 64;
+    public static final int SLOTS = (Pages.SIZE - HEADER_SIZE) / 8;
 
-    static final int OFF_MAGIC = 0;
-    static final int OFF_OWNER = 4;
-    static final int OFF_SELF = 8;
-    static final int OFF_CRC = 16;
-    static final int OFF_NEXT = 24;
+    public static final int OFF_MAGIC = 0;
+    public static final int OFF_OWNER = 4;
+    public static final int OFF_SELF = 8;
+    public static final int OFF_CRC = 16;
+    public static final int OFF_NEXT = 24;
 
     private RecordPageFormat() {}
 
     /** Initialises a fresh page (all slots empty). Does not persist. */
-    static void init(Media media, long page, int ownerSlot, long next) {
+    public static void init(Media media, long page, int ownerSlot, long next) {
         long off = Pages.toBytes(page);
         MemorySegment s = media.segment();
         media.zero(off, Pages.SIZE);
@@ -48,7 +48,7 @@ final class RecordPageFormat {
     }
 
     /** Null when the header is valid for a page of {@code ownerSlot} at {@code page}, else what is wrong. */
-    static String headerProblem(Media media, long page, int ownerSlot) {
+    public static String headerProblem(Media media, long page, int ownerSlot) {
         long off = Pages.toBytes(page);
         MemorySegment s = media.segment();
         if (s.get(Media.INT, off + OFF_MAGIC) != MAGIC) {
@@ -67,11 +67,11 @@ final class RecordPageFormat {
         return null;
     }
 
-    static long nextOffset(long page) {
+    public static long nextOffset(long page) {
         return Pages.toBytes(page) + OFF_NEXT;
     }
 
-    static long slotOffset(long page, int slot) {
+    public static long slotOffset(long page, int slot) {
         return Pages.toBytes(page) + HEADER_SIZE + 8L * slot;
     }
 }

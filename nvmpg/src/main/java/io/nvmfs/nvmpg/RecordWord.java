@@ -16,9 +16,9 @@ package io.nvmfs.nvmpg;
  * another owner's page, fails validation with probability 1 - 2^-15 instead of silently
  * claiming pages.
  */
-final class RecordWord {
-    static final long EMPTY = 0L;
-    static final long MAX_PAGE = (1L << 40) - 1;
+public final class RecordWord {
+    public static final long EMPTY = 0L;
+    public static final long MAX_PAGE = (1L << 40) - 1;
     private static final long VALID = 1L << 63;
     private static final int ORDER_SHIFT = 40;
     private static final long PAGE_MASK = MAX_PAGE;
@@ -26,20 +26,20 @@ final class RecordWord {
 
     private RecordWord() {}
 
-    static long encode(long page, int order, int ownerSlot) {
+    public static long encode(long page, int order, int ownerSlot) {
         return VALID | ((long) check(page, order, ownerSlot) << 48) | ((long) order << ORDER_SHIFT) | page;
     }
 
-    static long page(long word) {
+    public static long page(long word) {
         return word & PAGE_MASK;
     }
 
-    static int order(long word) {
+    public static int order(long word) {
         return (int) ((word >>> ORDER_SHIFT) & 0x3f);
     }
 
     /** Null when {@code word} is a well-formed record of {@code ownerSlot}, else what is wrong. */
-    static String problem(long word, int ownerSlot) {
+    public static String problem(long word, int ownerSlot) {
         if ((word & VALID) == 0) {
             return "record word " + Long.toHexString(word) + " lacks the valid bit";
         }

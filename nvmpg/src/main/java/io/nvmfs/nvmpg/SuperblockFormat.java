@@ -28,29 +28,29 @@ import java.util.UUID;
  * 252     4  crc32c           CRC32C of bytes 0..251
  * </pre>
  */
-final class SuperblockFormat {
-    static final long MAGIC = 0x42532d47504d564eL; // "NVMPG-SB" little-endian
-    static final int VERSION = 1;
-    static final int SIZE = 256;
-    static final int LABEL_BYTES = 32;
-    static final int KNOWN_INCOMPAT = 0;
-    static final int KNOWN_RO_COMPAT = 0;
+public final class SuperblockFormat {
+    public static final long MAGIC = 0x42532d47504d564eL; // "NVMPG-SB" little-endian
+    public static final int VERSION = 1;
+    public static final int SIZE = 256;
+    public static final int LABEL_BYTES = 32;
+    public static final int KNOWN_INCOMPAT = 0;
+    public static final int KNOWN_RO_COMPAT = 0;
 
-    static final int OFF_MAGIC = 0;
-    static final int OFF_VERSION = 8;
-    static final int OFF_INCOMPAT = 12;
-    static final int OFF_RO_COMPAT = 16;
-    static final int OFF_COMPAT = 20;
-    static final int OFF_PAGE_SIZE = 24;
-    static final int OFF_MAX_ORDER = 28;
-    static final int OFF_TOTAL_PAGES = 32;
-    static final int OFF_UUID = 40;
-    static final int OFF_OWNER_TABLE = 56;
-    static final int OFF_OWNER_SLOTS = 64;
-    static final int OFF_BACKUP_PAGE = 72;
-    static final int OFF_FORMAT_TIME = 80;
-    static final int OFF_LABEL = 88;
-    static final int OFF_CRC = 252;
+    public static final int OFF_MAGIC = 0;
+    public static final int OFF_VERSION = 8;
+    public static final int OFF_INCOMPAT = 12;
+    public static final int OFF_RO_COMPAT = 16;
+    public static final int OFF_COMPAT = 20;
+    public static final int OFF_PAGE_SIZE = 24;
+    public static final int OFF_MAX_ORDER = 28;
+    public static final int OFF_TOTAL_PAGES = 32;
+    public static final int OFF_UUID = 40;
+    public static final int OFF_OWNER_TABLE = 56;
+    public static final int OFF_OWNER_SLOTS = 64;
+    public static final int OFF_BACKUP_PAGE = 72;
+    public static final int OFF_FORMAT_TIME = 80;
+    public static final int OFF_LABEL = 88;
+    public static final int OFF_CRC = 252;
 
     private SuperblockFormat() {}
 
@@ -60,7 +60,7 @@ final class SuperblockFormat {
      * field and the CRC (computed as if the magic were there), persist; (3) store the magic,
      * persist. Step 3 is the commit of this copy.
      */
-    static void writeDurably(Media media, long pageOffset, Superblock sb) {
+    public static void writeDurably(Media media, long pageOffset, Superblock sb) {
         media.putLong(pageOffset + OFF_MAGIC, 0);
         media.persist(pageOffset + OFF_MAGIC, 8);
         writeBody(media, pageOffset, sb);
@@ -92,7 +92,7 @@ final class SuperblockFormat {
         s.set(Media.LONG, pageOffset + OFF_MAGIC, 0L);
     }
 
-    static boolean hasMagic(Media media, long pageOffset) {
+    public static boolean hasMagic(Media media, long pageOffset) {
         return media.getLong(pageOffset + OFF_MAGIC) == MAGIC;
     }
 
@@ -101,7 +101,7 @@ final class SuperblockFormat {
      *
      * @throws CorruptNamespaceException naming the first field that is wrong
      */
-    static Superblock read(Media media, long pageOffset, long namespacePages) throws CorruptNamespaceException {
+    public static Superblock read(Media media, long pageOffset, long namespacePages) throws CorruptNamespaceException {
         MemorySegment s = media.segment();
         String where = "superblock at " + Pages.hex(pageOffset);
         if (!hasMagic(media, pageOffset)) {

@@ -1,0 +1,82 @@
+package io.nvmfs.core;
+
+import io.nvmfs.nvmpg.Media;
+
+/**
+ * The journal as an offline checker sees it: what a replay would do, without doing it; the
+ * replay itself; and an empty journal in place of an unreadable one. The format and the replay
+ * rules stay in {@link Journal} and {@link JournalFormat}; this only exposes them.
+ */
+public final class JournalCheck {
+    private JournalCheck() {}
+
+    /**
+     * What the journal block at byte offset {@code base} holds.
+     *
+     * @param slotAValid     header slot A has its magic, a good CRC and sane fields
+     * @param slotBValid     the same for slot B
+     * @param committed      complete transactions after the tail, which a replay applies
+     * @param corruptRecord  a record with a good CRC whose writes do not parse (null if none);
+     *                       replay stops before it
+     * @param tornTail       the log ends in an incomplete transaction of the expected sequence
+     * @param homePages      the pages a replay would change, ascending
+     */
+    public record Inspection(boolean slotAValid, boolean slotBValid, int committed, String corruptRecord,
+                             boolean tornTail, long[] homePages) {
+        public boolean headerValid() {
+            return slotAValid || slotBValid;
+        }
+    }
+
+    /** Reads the journal without changing a byte. */
+    public static Inspection inspect(Media media, long base, long size) {
+        long logBytes = size - 4096;
+        boolean a = JournalHeader.readSlot(media, base, JournalFormat.SLOT_A, logBytes) != null;
+        boolean b = JournalHeader.readSlot(media, base, JournalFormat.SLOT_B, logBytes) != null;
+        if (!a && !b) {
+            return new Inspection(false, false, 0, null, false, new long[0]);
+        }
+        JournalHeader h;
+        try {
+            h = JournalHeader.read(media, base, logBytes);
+        } catch (CorruptFsException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        Journal.Replay dry = new Journal.Replay(media, base + 4096, logBytes, h.tailOffset(), h.tailSeq(), false);
+        dry.run();
+        String corrupt = dry.corruption() == null ? null : dry.corruption().getMessage();
+        long[] pages = dry.dirtyPages().stream().mapToLong(Long::longValue).sorted().toArray();
+        return new Inspection(a, b, dry.applied(), corrupt, dry.tornTail(), pages);
+    }
+
+    /**
+     * Applies every committed transaction (stopping before a corrupt record), persists what it
+     * touched, and writes a header whose tail is the end of what was applied. Needs a valid header.
+     *
+     * @return transactions applied
+     */
+    public static int replay(Media media, long base, long size) {
+        long logBytes = size - 4096;
+        JournalHeader h;
+        try {
+            h = JournalHeader.read(media, base, logBytes);
+        } catch (CorruptFsException e) {
+            throw new IllegalStateException("replay needs a valid journal header: " + e.getMessage());
+        }
+        Journal.Replay replay = new Journal.Replay(media, base + 4096, logBytes, h.tailOffset(), h.tailSeq(), true);
+        replay.run();
+        for (long page : replay.dirtyPages()) {
+            media.persist(page << 12, 4096);
+        }
+        int slot = h.slot() == JournalFormat.SLOT_A ? JournalFormat.SLOT_B : JournalFormat.SLOT_A;
+        JournalHeader.write(media, base, slot,
+                new JournalHeader(slot, h.headerSeq() + 1, replay.endOffset(), replay.nextSeq(), logBytes));
+        media.persist(base + slot, 64);
+        return replay.applied();
+    }
+
+    /** Writes an empty journal over the block: every record in it is forgotten. */
+    public static void reset(Media media, long base, long size) {
+        Journal.format(media, base, size);
+    }
+}

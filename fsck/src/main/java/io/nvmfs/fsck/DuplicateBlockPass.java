@@ -1,0 +1,195 @@
+package io.nvmfs.fsck;
+
+import io.nvmfs.core.ExtentPageFormat;
+import io.nvmfs.core.InodeFormat;
+import io.nvmfs.core.Le;
+import io.nvmfs.core.Mode;
+import io.nvmfs.nvmpg.Pages;
+import java.util.BitSet;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Pass 4b — blocks claimed twice.
+ *
+ * <p>Contract: on return {@code claims} is sorted by page and no two claims overlap. Where two
+ * did, the stronger keeps the block (a record page; then the superblock, chunks and journal; then
+ * a claim that matches an nvmpg record of its owner exactly; then the lower inode number) and the
+ * block is dropped from the other inode, whose record is rewritten (a directory that loses a page
+ * is cut back before it). System structures never overlap here: {@link SystemOverlap} settled that.
+ */
+final class DuplicateBlockPass {
+    private DuplicateBlockPass() {}
+
+    static void run(CheckState st) {
+        st.records.sort();
+        LongList claims = st.claims;
+        claims.sort();
+        BitSet dropped = new BitSet(claims.size());
+        Map<Integer, LongList> lost = new TreeMap<>();
+        int cur = -1;
+        long curEnd = -1;
+        for (int i = 0; i < claims.size(); i++) {
+            long c = claims.get(i);
+            if (cur >= 0 && Claim.page(c) < curEnd) {
+                long k = claims.get(cur);
+                boolean curWins = strength(st, k) >= strength(st, c);
+                int loser = curWins ? i : cur;
+                long lc = curWins ? c : k;
+                long wc = curWins ? k : c;
+                dropped.set(loser);
+                if (reportDrop(st, lc, wc) && Claim.isInode(lc)) {
+                    lost.computeIfAbsent(Claim.claimant(lc), x -> new LongList()).add(lc);
+                }
+                if (!curWins) {
+                    cur = i;
+                    curEnd = Claim.end(c);
+                }
+                continue;
+            }
+            cur = i;
+            curEnd = Claim.end(c);
+        }
+        for (Map.Entry<Integer, LongList> e : lost.entrySet()) {
+            rewrite(st, e.getKey(), e.getValue(), dropped);
+        }
+        LongList kept = new LongList();
+        for (int i = 0; i < claims.size(); i++) {
+            if (!dropped.get(i)) {
+                kept.add(claims.get(i));
+            }
+        }
+        claims.clear();
+        for (int i = 0; i < kept.size(); i++) {
+            claims.add(kept.get(i));
+        }
+    }
+
+    /** True if the loser's inode is to be rewritten without the block. */
+    private static boolean reportDrop(CheckState st, long loser, long winner) {
+        String detail = "page " + Pages.hex(Claim.page(loser)) + " order " + Claim.order(loser) + ", also claimed by "
+                + Claim.describe(winner);
+        return st.report.problem(Problem.IN15, Claim.describe(loser), detail);
+    }
+
+    /** Record pages, then system structures, then claims an nvmpg record confirms, then lower inode numbers. */
+    private static long strength(CheckState st, long c) {
+        int id = Claim.claimant(c);
+        if (id == Claim.RECORD_PAGE) {
+            return 4L << 32;
+        }
+        if (!Claim.isInode(c)) {
+            return 3L << 32;
+        }
+        int slot = Claim.meta(c) ? st.metaSlot : st.dataSlot;
+        boolean recorded = slot >= 0 && st.records.search(Rec.of(Claim.page(c), Claim.order(c), slot)) >= 0;
+        return ((recorded ? 2L : 1L) << 32) + (Integer.MAX_VALUE - id);
+    }
+
+    /** Drops the lost blocks from the inode's (already valid) record and rewrites it. */
+    private static void rewrite(CheckState st, int ino, LongList lostClaims, BitSet dropped) {
+        InodeImage img = new InodeImage();
+        img.load(st.seg, ino, st.inodeOffset(ino));
+        readValid(st, img);
+        boolean dir = Mode.isDir(img.mode());
+        for (int j = 0; j < lostClaims.size(); j++) {
+            long c = lostClaims.get(j);
+            long page = Claim.page(c);
+            if (Claim.meta(c) && Claim.order(c) == 0 && page == img.xattrPage()) {
+                img.xattrPage(0);
+                continue;
+            }
+            int chainIndex = indexOf(img.chain, page);
+            if (chainIndex >= 0 && Claim.meta(c) && Claim.order(c) == 0) {
+                // The extents this page held cannot be trusted to be anyone's: drop them with it.
+                int from = chainIndex * ExtentPageFormat.PER_PAGE;
+                int to = Math.min(img.logical.size(), from + ExtentPageFormat.PER_PAGE);
+                for (int i = to - 1; i >= from; i--) {
+                    img.removeExtent(i);
+                }
+                img.chain.remove(chainIndex);
+                continue;
+            }
+            for (int i = 0; i < img.logical.size(); i++) {
+                long p = img.packed.get(i);
+                if (InodeFormat.physicalPage(p) == page && InodeFormat.physicalOrder(p) == Claim.order(c)) {
+                    img.removeExtent(i);
+                    break;
+                }
+            }
+        }
+        if (dir) {
+            InodePass.checkDirectoryShape(st, img, "inode " + ino);
+        }
+        img.pages(img.dataPages() + img.chainPagesNeeded() + (img.xattrPage() != 0 ? 1 : 0));
+        LongList oldChain = new LongList();
+        for (int i = 0; i < img.chain.size(); i++) {
+            oldChain.add(img.chain.get(i));
+        }
+        img.write(st.writer, st.seg);
+        // Claims of this inode no longer used (cut directory pages, spare extent pages) are dropped too.
+        for (int i = 0; i < st.claims.size(); i++) {
+            long c = st.claims.get(i);
+            if (Claim.claimant(c) != ino || dropped.get(i)) {
+                continue;
+            }
+            if (!stillUsed(img, c, oldChain)) {
+                dropped.set(i);
+            }
+        }
+        if (dir) {
+            st.dirPages.put(ino, InodePass.pagesInOrder(img));
+        }
+    }
+
+    private static boolean stillUsed(InodeImage img, long c, LongList chain) {
+        long page = Claim.page(c);
+        if (Claim.meta(c) && page == img.xattrPage()) {
+            return true;
+        }
+        for (int i = 0; i < img.chainUsed; i++) {
+            if (chain.get(i) == page) {
+                return true;
+            }
+        }
+        for (int i = 0; i < img.logical.size(); i++) {
+            long p = img.packed.get(i);
+            if (InodeFormat.physicalPage(p) == page && InodeFormat.physicalOrder(p) == Claim.order(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int indexOf(LongList l, long v) {
+        for (int i = 0; i < l.size(); i++) {
+            if (l.get(i) == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Reads the extents of a record pass 4 has already validated (or repaired). */
+    static void readValid(CheckState st, InodeImage img) {
+        long page = img.extentPage();
+        if (page == 0) {
+            for (int i = 0; i < img.extentCount(); i++) {
+                img.logical.add(img.inlineLogical(i));
+                img.packed.add(img.inlinePacked(i));
+            }
+            return;
+        }
+        while (page != 0) {
+            img.chain.add(page);
+            long at = page << 12;
+            int c = st.seg.get(Le.INT, at + ExtentPageFormat.OFF_COUNT);
+            for (int i = 0; i < c; i++) {
+                long e = at + ExtentPageFormat.OFF_EXTENTS + 16L * i;
+                img.logical.add(st.seg.get(Le.LONG, e));
+                img.packed.add(st.seg.get(Le.LONG, e + 8));
+            }
+            page = st.seg.get(Le.LONG, at + ExtentPageFormat.OFF_NEXT);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.nvmfs.fsck;
+
+import io.nvmfs.core.FsSuperblockFormat;
+import io.nvmfs.core.InodeTable;
+import io.nvmfs.core.Le;
+import io.nvmfs.nvmpg.OwnerTableFormat;
+import io.nvmfs.nvmpg.Pages;
+
+/**
+ * Pass 3a — the filesystem superblock and the inode-table chunk list.
+ *
+ * <p>Contract: on return {@code sb} is the byte offset of a filesystem superblock whose header
+ * is valid (or rebuilt), the metadata owner's root slot names it, {@code journalPage} /
+ * {@code journalOrder} are its journal fields, and {@code chunkPage} holds the chunks that are
+ * aligned, inside the allocatable space and contiguous from chunk 0, each claimed for the
+ * metadata owner. A namespace without a findable superblock or without chunk 0 ends fsck
+ * ({@link FsckAbort}): there is no inode table left to check.
+ */
+final class FsSuperblockPass {
+    private FsSuperblockPass() {}
+
+    static void run(CheckState st) {
+        locate(st);
+        checkHeader(st);
+        long clean = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_CLEAN);
+        if (clean != 0 && clean != 1 && st.report.problem(Problem.FS04, "filesystem superblock", "value " + clean)) {
+            st.writer.putLong(st.sb + FsSuperblockFormat.OFF_CLEAN, 0L);
+        }
+        st.claims.add(Claim.of(st.sb >>> 12, 0, true, Claim.SYSTEM_META));
+        loadChunks(st);
+        if (st.needNewJournal || st.journalOrder < 1 || st.journalOrder > 20
+                || !st.inBuddySpace(st.journalPage, st.journalOrder)) {
+            st.needNewJournal = true;
+            st.newJournalAccepted = st.report.problem(Problem.JR01, "journal",
+                    "page " + Pages.hex(st.journalPage) + " order " + st.journalOrder);
+        } else {
+            st.claims.add(Claim.of(st.journalPage, st.journalOrder, false, Claim.SYSTEM_JOURNAL));
+        }
+    }
+
+    private static boolean isSuperblock(CheckState st, long page) {
+        if (!st.inBuddySpace(page, 0)) {
+            return false;
+        }
+        long off = page << 12;
+        return FsSuperblockFormat.problem(st.seg, off) == null
+                && st.seg.get(Le.LONG, off + FsSuperblockFormat.OFF_UUID) == st.uuid.getMostSignificantBits()
+                && st.seg.get(Le.LONG, off + FsSuperblockFormat.OFF_UUID + 8) == st.uuid.getLeastSignificantBits();
+    }
+
+    private static void locate(CheckState st) {
+        long rootAt = st.metaSlot >= 0 ? OwnerTableFormat.rootOffset(st.metaSlot) : -1;
+        long pointer = rootAt >= 0 ? st.seg.get(Le.LONG, rootAt) : 0;
+        if (isSuperblock(st, pointer)) {
+            st.sb = pointer << 12;
+            return;
+        }
+        long found = -1;
+        for (int i = 0; i < st.records.size() && found < 0; i++) {
+            long r = st.records.get(i);
+            if (Rec.order(r) == 0 && isSuperblock(st, Rec.page(r))) {
+                found = Rec.page(r);
+            }
+        }
+        if (found < 0) {
+            if (st.inBuddySpace(pointer, 0)
+                    && st.seg.get(Le.LONG, (pointer << 12) + FsSuperblockFormat.OFF_MAGIC) == FsSuperblockFormat.MAGIC) {
+                st.sb = pointer << 12; // the header is damaged; checkHeader rebuilds it
+                return;
+            }
+            throw new FsckAbort("no filesystem superblock: the metadata owner's root names page " + Pages.hex(pointer)
+                    + " and no metadata page holds one; this namespace has no nvmfs filesystem fsck can find");
+        }
+        st.sb = found << 12;
+        if (rootAt >= 0 && st.report.problem(Problem.FS01, "metadata owner root",
+                "names page " + Pages.hex(pointer) + "; superblock found at page " + Pages.hex(found))) {
+            st.writer.putLong(rootAt, found);
+        }
+    }
+
+    private static void checkHeader(CheckState st) {
+        String problem = FsSuperblockFormat.problem(st.seg, st.sb);
+        long jPage = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_JOURNAL_PAGE);
+        int jOrder = st.seg.get(Le.INT, st.sb + FsSuperblockFormat.OFF_JOURNAL_ORDER);
+        if (problem == null) {
+            st.journalPage = jPage;
+            st.journalOrder = jOrder;
+            return;
+        }
+        // Rebuild from what the namespace says: its UUID, and the journal owner's one record.
+        long journalRecord = -1;
+        int records = 0;
+        for (int i = 0; i < st.records.size(); i++) {
+            long r = st.records.get(i);
+            if (Rec.slot(r) == st.journalSlot) {
+                journalRecord = r;
+                records++;
+            }
+        }
+        boolean journalKnown = records == 1 && Rec.order(journalRecord) >= 1 && Rec.order(journalRecord) <= 20;
+        st.journalPage = journalKnown ? Rec.page(journalRecord) : 0;
+        st.journalOrder = journalKnown ? Rec.order(journalRecord) : 0;
+        if (st.report.problem(Problem.FS02, "filesystem superblock page " + Pages.hex(st.sb >>> 12), problem)) {
+            st.writer.beforeChange(st.sb, 128);
+            byte[] chunks = st.seg.asSlice(st.sb + FsSuperblockFormat.OFF_CHUNKS,
+                    4096 - FsSuperblockFormat.OFF_CHUNKS).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            long clean = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_CLEAN);
+            FsSuperblockFormat.write(st.seg, st.sb, st.uuid, st.journalPage, Math.max(1, st.journalOrder));
+            java.lang.foreign.MemorySegment.copy(chunks, 0, st.seg, java.lang.foreign.ValueLayout.JAVA_BYTE,
+                    st.sb + FsSuperblockFormat.OFF_CHUNKS, chunks.length);
+            st.seg.set(Le.LONG, st.sb + FsSuperblockFormat.OFF_CLEAN, clean);
+            st.writer.persist(st.sb, 4096);
+        }
+        if (!journalKnown) {
+            st.needNewJournal = true;
+        }
+    }
+
+    private static void loadChunks(CheckState st) {
+        int k = 0;
+        long[] pages = new long[FsSuperblockFormat.MAX_CHUNKS];
+        for (; k < FsSuperblockFormat.MAX_CHUNKS; k++) {
+            long page = st.seg.get(Le.LONG, FsSuperblockFormat.chunkSlot(st.sb, k));
+            if (page == 0) {
+                break;
+            }
+            if (!st.inBuddySpace(page, InodeTable.chunkOrder(k))) {
+                if (k == 0) {
+                    throw new FsckAbort("inode-table chunk 0 pointer " + Pages.hex(page)
+                            + " is invalid: the root inode is lost; fsck cannot rebuild the inode table");
+                }
+                if (st.report.problem(Problem.FS03, "inode-table chunk " + k,
+                        "page " + Pages.hex(page) + " order " + InodeTable.chunkOrder(k))) {
+                    for (int j = k; j < FsSuperblockFormat.MAX_CHUNKS; j++) {
+                        if (st.seg.get(Le.LONG, FsSuperblockFormat.chunkSlot(st.sb, j)) != 0) {
+                            st.writer.putLong(FsSuperblockFormat.chunkSlot(st.sb, j), 0L);
+                        }
+                    }
+                }
+                break;
+            }
+            pages[k] = page;
+            st.claims.add(Claim.of(page, InodeTable.chunkOrder(k), true, Claim.SYSTEM_META));
+        }
+        if (k == 0) {
+            throw new FsckAbort("the inode table has no chunk: the root inode is lost; fsck cannot rebuild the inode table");
+        }
+        st.chunkPage = java.util.Arrays.copyOf(pages, k);
+        st.inodeCapacity = InodeTable.chunkStart(k);
+    }
+}

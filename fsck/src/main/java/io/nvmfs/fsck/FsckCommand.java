@@ -1,0 +1,184 @@
+package io.nvmfs.fsck;
+
+import io.nvmfs.nvmpg.Media;
+import io.nvmfs.nvmpg.Namespace;
+import io.nvmfs.nvmpg.NamespaceOpenException;
+import io.nvmfs.nvmpg.Persistence;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code nvmfs fsck} / {@code fsck.nvmfs}: opens the namespace as the mode allows and runs {@link Fsck}. */
+@Command(name = "fsck", mixinStandardHelpOptions = true,
+        description = "Check an nvmfs namespace and repair what is wrong (offline: refuses a mounted namespace, except with -n).",
+        footer = {"", "Exit codes (fsck(8)): 0 no problems, 1 problems corrected, 4 problems left uncorrected,",
+                "8 operational error, 16 usage error, 32 cancelled; 1 and 4 may be combined (5).",
+                "Every problem is one line: CODE subject: problem (detail). Repair? yes|no"})
+public final class FsckCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NAMESPACE", description = "Image file or device-DAX namespace.")
+    Path namespace;
+
+    @Option(names = "-n", description = "Check only: answer no to every repair; nothing is written.")
+    boolean no;
+
+    @Option(names = {"-p", "-a"}, description = "Preen: make the safe repairs; stop at the first other problem (exit 4).")
+    boolean preen;
+
+    @Option(names = "-y", description = "Answer yes to every repair.")
+    boolean yes;
+
+    @Option(names = "-f", description = "Check even if the filesystem is marked clean.")
+    boolean force;
+
+    @Option(names = "--json", description = "Print one JSON report instead of the problem lines.")
+    boolean json;
+
+    @Option(names = "--backup", paramLabel = "FILE",
+            description = "Before changing a page, copy it to FILE (created; must not exist). Format in fsck/README.md.")
+    Path backup;
+
+    @Option(names = "-C", paramLabel = "FD", description = "Accepted for fsck(8); progress goes to a terminal on stderr.")
+    Integer progressFd;
+
+    /** Runs as its own command line: usage errors exit 16, as fsck(8) wants. */
+    public static int main(String[] args) {
+        CommandLine cl = new CommandLine(new FsckCommand());
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("fsck.nvmfs: " + ex.getMessage());
+            ex.getCommandLine().usage(ex.getCommandLine().getErr());
+            return ExitCode.USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            System.err.println("fsck.nvmfs: unexpected failure: " + ex);
+            ex.printStackTrace(System.err);
+            return ExitCode.OPERATIONAL;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        int modes = (no ? 1 : 0) + (preen ? 1 : 0) + (yes ? 1 : 0);
+        if (modes > 1) {
+            System.err.println("fsck.nvmfs: -n, -p and -y exclude each other; choose one");
+            return ExitCode.USAGE;
+        }
+        java.io.Console console = System.console();
+        RepairMode mode = no ? RepairMode.NO : preen ? RepairMode.PREEN : yes ? RepairMode.YES : RepairMode.ASK;
+        if (mode == RepairMode.ASK && (console == null || !console.isTerminal())) {
+            System.err.println("fsck.nvmfs: no terminal to ask on; run with -n (check), -p (safe repairs) or -y (all repairs)");
+            return ExitCode.OPERATIONAL;
+        }
+        if (backup != null && mode == RepairMode.NO) {
+            System.err.println("fsck.nvmfs: --backup has nothing to do with -n (nothing is written)");
+            return ExitCode.USAGE;
+        }
+        AtomicBoolean cancelled = new AtomicBoolean();
+        installCancel(cancelled);
+        BufferedReader terminal = mode == RepairMode.ASK ? new BufferedReader(new InputStreamReader(System.in)) : null;
+        Fsck fsck = new Fsck(new Fsck.Options(mode, force, json, namespace.toString()), System.out, System.err,
+                terminal, cancelled::get);
+        try {
+            return mode == RepairMode.NO ? checkPrivately(fsck) : checkAndRepair(fsck);
+        } catch (OperationalError e) {
+            System.err.println("fsck.nvmfs: " + e.getMessage());
+            return ExitCode.OPERATIONAL;
+        }
+    }
+
+    private int checkAndRepair(Fsck fsck) {
+        Namespace ns;
+        try {
+            ns = Namespace.open(namespace);
+        } catch (NamespaceOpenException e) {
+            throw new OperationalError(e.getMessage());
+        }
+        // Map first, lock second (closing a descriptor drops this process's fcntl locks), as mount does.
+        try (ns; FileChannel lockChannel = FileChannel.open(namespace, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = lockChannel.tryLock();
+            if (lock == null) {
+                throw new OperationalError("namespace " + namespace + " is in use by a mount; unmount it first,"
+                        + " or check it read-only with -n");
+            }
+            try (Fsck.MediaWriterHandle writer = new Fsck.MediaWriterHandle(ns.media(), openBackup())) {
+                return fsck.run(ns.media(), false, writer);
+            } finally {
+                lock.release();
+            }
+        } catch (IOException e) {
+            throw new OperationalError("namespace " + namespace + ": " + e.getMessage());
+        }
+    }
+
+    /** -n: a private (copy-on-write) mapping, so not one byte can reach the namespace, whatever happens. */
+    private int checkPrivately(Fsck fsck) {
+        if (!Files.exists(namespace)) {
+            throw new OperationalError("namespace " + namespace + ": no such file or device");
+        }
+        boolean writable = Files.isWritable(namespace);
+        try (Arena arena = Arena.ofShared();
+             FileChannel ch = writable ? FileChannel.open(namespace, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                     : FileChannel.open(namespace, StandardOpenOption.READ)) {
+            long size = io.nvmfs.nvmpg.NamespaceSize.of(namespace, ch) & ~4095L;
+            if (size < 16 * 4096) {
+                throw new OperationalError("namespace " + namespace + ": " + size + " bytes is too small to hold nvmfs");
+            }
+            MemorySegment seg = ch.map(writable ? FileChannel.MapMode.PRIVATE : FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            Media media = Media.ofMemory(seg, Persistence.NONE);
+            try (Fsck.MediaWriterHandle writer = new Fsck.MediaWriterHandle(media, null)) {
+                return fsck.run(media, writable, writer);
+            }
+        } catch (NamespaceOpenException e) {
+            throw new OperationalError(e.getMessage());
+        } catch (AccessDeniedException e) {
+            throw new OperationalError("namespace " + namespace + ": permission denied");
+        } catch (IOException e) {
+            throw new OperationalError("namespace " + namespace + ": " + e.getMessage());
+        }
+    }
+
+    private OutputStream openBackup() {
+        if (backup == null) {
+            return null;
+        }
+        try {
+            return Files.newOutputStream(backup, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            throw new OperationalError("backup file " + backup + " already exists; name a new file");
+        } catch (IOException e) {
+            throw new OperationalError("backup file " + backup + ": " + e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("restriction")
+    private static void installCancel(AtomicBoolean cancelled) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), s -> cancelled.set(true));
+            sun.misc.Signal.handle(new sun.misc.Signal("TERM"), s -> cancelled.set(true));
+        } catch (IllegalArgumentException unsupported) {
+            // No such signal here: fsck then simply cannot be cancelled between passes.
+        }
+    }
+
+    private static final class OperationalError extends RuntimeException {
+        OperationalError(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

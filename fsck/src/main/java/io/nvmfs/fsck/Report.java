@@ -1,0 +1,150 @@
+package io.nvmfs.fsck;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Says each problem once, in the one stable line format, decides whether its repair is applied
+ * (from the {@link RepairMode}), and keeps the tally the exit code comes from.
+ *
+ * <p>Line format: {@code CODE subject: what (detail). Fix? yes|no}. With {@code --json} the
+ * lines are not printed; {@link #json} gives the same findings as one document.
+ */
+final class Report {
+    /** Thrown in preen mode at the first problem whose repair is not safe; fsck then stops. */
+    static final class PreenStop extends RuntimeException {
+        PreenStop() {
+            super(null, null, false, false);
+        }
+    }
+
+    record Finding(Problem problem, String subject, String detail, boolean fixed) {}
+
+    private final RepairMode mode;
+    private final PrintStream out;
+    private final boolean printLines;
+    private final BufferedReader terminal;
+    private final List<Finding> findings = new ArrayList<>();
+    private boolean yesToAll;
+    private int fixed;
+    private int unfixed;
+
+    Report(RepairMode mode, PrintStream out, boolean printLines, BufferedReader terminal) {
+        this.mode = mode;
+        this.out = out;
+        this.printLines = printLines;
+        this.terminal = terminal;
+    }
+
+    /**
+     * Reports one problem and answers whether to repair it. The caller repairs only on true,
+     * and must leave the namespace unchanged on false.
+     */
+    boolean problem(Problem p, String subject, String detail) {
+        String line = p.name() + " " + subject + ": " + p.what() + (detail == null ? "" : " (" + detail + ")")
+                + ". " + capitalise(p.fix()) + "?";
+        boolean fix = switch (mode) {
+            case NO -> false;
+            case YES -> true;
+            case PREEN -> p.preenSafe();
+            case ASK -> ask(line);
+        };
+        if (mode != RepairMode.ASK) {
+            say(line + (fix ? " yes" : " no"));
+        }
+        findings.add(new Finding(p, subject, detail, fix));
+        if (fix) {
+            fixed++;
+        } else {
+            unfixed++;
+        }
+        if (mode == RepairMode.PREEN && !fix) {
+            say("UNEXPECTED INCONSISTENCY; run fsck.nvmfs manually (without -p).");
+            throw new PreenStop();
+        }
+        return fix;
+    }
+
+    /** A progress or summary line (pass headers, the final count). */
+    void say(String line) {
+        if (printLines) {
+            out.println(line);
+        }
+    }
+
+    private boolean ask(String line) {
+        if (yesToAll) {
+            out.println(line + " yes");
+            return true;
+        }
+        while (true) {
+            out.print(line + " [y/n/a] ");
+            out.flush();
+            String answer;
+            try {
+                answer = terminal == null ? null : terminal.readLine();
+            } catch (IOException e) {
+                answer = null;
+            }
+            if (answer == null) {
+                out.println("no");
+                return false;
+            }
+            switch (answer.trim().toLowerCase()) {
+                case "y", "yes" -> {
+                    return true;
+                }
+                case "n", "no" -> {
+                    return false;
+                }
+                case "a", "all" -> {
+                    yesToAll = true;
+                    return true;
+                }
+                default -> out.println("answer y (yes), n (no) or a (yes to all)");
+            }
+        }
+    }
+
+    private static String capitalise(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    int fixed() {
+        return fixed;
+    }
+
+    int unfixed() {
+        return unfixed;
+    }
+
+    List<Finding> findings() {
+        return findings;
+    }
+
+    /** The findings and the outcome as one JSON document. */
+    String json(String namespace, int exitCode, String summary) {
+        StringBuilder b = new StringBuilder();
+        b.append("{\"namespace\":").append(Json.quote(namespace))
+                .append(",\"exit\":").append(exitCode)
+                .append(",\"summary\":").append(Json.quote(summary))
+                .append(",\"problems\":[");
+        for (int i = 0; i < findings.size(); i++) {
+            Finding f = findings.get(i);
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append("{\"code\":").append(Json.quote(f.problem().name()))
+                    .append(",\"subject\":").append(Json.quote(f.subject()))
+                    .append(",\"problem\":").append(Json.quote(f.problem().what()))
+                    .append(",\"detail\":").append(f.detail() == null ? "null" : Json.quote(f.detail()))
+                    .append(",\"repair\":").append(Json.quote(f.problem().fix()))
+                    .append(",\"repaired\":").append(f.fixed())
+                    .append('}');
+        }
+        return b.append("]}").toString();
+    }
+}

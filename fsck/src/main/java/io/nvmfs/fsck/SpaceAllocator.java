@@ -1,0 +1,49 @@
+package io.nvmfs.fsck;
+
+/**
+ * Hands out free blocks for the few structures fsck creates (lost+found and its pages, extent
+ * pages, record pages, a new journal). A block is free when no claim covers it; claims are sorted
+ * and disjoint after pass 4b. Blocks given out are claimed at once, so later passes and pass 8's
+ * records see them like any other.
+ */
+final class SpaceAllocator {
+    private final CheckState st;
+
+    SpaceAllocator(CheckState st) {
+        this.st = st;
+    }
+
+    /** First free aligned block of {@code order} pages, claimed for {@code claimant}; -1 if none. */
+    long allocate(int order, boolean meta, int claimant) {
+        long size = 1L << order;
+        LongList c = st.claims;
+        long candidate = align(3, size);
+        for (int i = 0; i <= c.size(); i++) {
+            long nextStart = i < c.size() ? Claim.page(c.get(i)) : st.usableEnd();
+            if (candidate + size <= nextStart) {
+                long claim = Claim.of(candidate, order, meta, claimant);
+                insertSorted(claim);
+                return candidate;
+            }
+            if (i < c.size()) {
+                candidate = Math.max(candidate, align(Claim.end(c.get(i)), size));
+            }
+        }
+        return -1;
+    }
+
+    private static long align(long page, long size) {
+        return (page + size - 1) & -size;
+    }
+
+    private void insertSorted(long claim) {
+        LongList c = st.claims;
+        int at = c.search(claim);
+        int pos = at < 0 ? -at - 1 : at;
+        c.add(0);
+        for (int i = c.size() - 1; i > pos; i--) {
+            c.set(i, c.get(i - 1));
+        }
+        c.set(pos, claim);
+    }
+}
