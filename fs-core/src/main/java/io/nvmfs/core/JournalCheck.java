@@ -20,9 +20,11 @@ public final class JournalCheck {
      *                       replay stops before it
      * @param tornTail       the log ends in an incomplete transaction of the expected sequence
      * @param homePages      the pages a replay would change, ascending
+     * @param endOffset      log-area offset where replay stops (where the next record would go)
+     * @param nextSeq        sequence number the next record must carry
      */
     public record Inspection(boolean slotAValid, boolean slotBValid, int committed, String corruptRecord,
-                             boolean tornTail, long[] homePages) {
+                             boolean tornTail, long[] homePages, long endOffset, long nextSeq) {
         public boolean headerValid() {
             return slotAValid || slotBValid;
         }
@@ -34,7 +36,7 @@ public final class JournalCheck {
         boolean a = JournalHeader.readSlot(media, base, JournalFormat.SLOT_A, logBytes) != null;
         boolean b = JournalHeader.readSlot(media, base, JournalFormat.SLOT_B, logBytes) != null;
         if (!a && !b) {
-            return new Inspection(false, false, 0, null, false, new long[0]);
+            return new Inspection(false, false, 0, null, false, new long[0], 0, 0);
         }
         JournalHeader h;
         try {
@@ -46,7 +48,7 @@ public final class JournalCheck {
         dry.run();
         String corrupt = dry.corruption() == null ? null : dry.corruption().getMessage();
         long[] pages = dry.dirtyPages().stream().mapToLong(Long::longValue).sorted().toArray();
-        return new Inspection(a, b, dry.applied(), corrupt, dry.tornTail(), pages);
+        return new Inspection(a, b, dry.applied(), corrupt, dry.tornTail(), pages, dry.endOffset(), dry.nextSeq());
     }
 
     /**

@@ -245,6 +245,10 @@ final class ConnectivityPass {
         if (!editor.insert(1, DirectoryPass.LOST_FOUND, ino, DIR)) {
             return false;
         }
+        // Its '..' is one more link to the root: part of creating it, not a problem found.
+        int rootLinks = st.nlink[1] + 1;
+        editor.updateInode(1, root -> root.nlink(rootLinks));
+        st.nlink[1] = rootLinks;
         st.parentOf[ino] = 1;
         state[ino] = REACHABLE;
         lostFound = ino;

@@ -9,9 +9,11 @@ import io.nvmfs.nvmpg.Pages;
 /**
  * Pass 3a — the filesystem superblock and the inode-table chunk list.
  *
- * <p>Contract: on return {@code sb} is the byte offset of a filesystem superblock whose header
- * is valid (or rebuilt), the metadata owner's root slot names it, {@code journalPage} /
- * {@code journalOrder} are its journal fields, and {@code chunkPage} holds the chunks that are
+ * <p>Contract: on return from {@link #run} {@code sb} is the byte offset of a filesystem
+ * superblock whose header is valid (or rebuilt), the metadata owner's root slot names it, and
+ * {@code journalPage} / {@code journalOrder} are its journal fields (claimed, or marked for
+ * replacement). {@link #loadChunks}, run after the journal replay, leaves in {@code chunkPage}
+ * the chunks that are
  * aligned, inside the allocatable space and contiguous from chunk 0, each claimed for the
  * metadata owner. A namespace without a findable superblock or without chunk 0 ends fsck
  * ({@link FsckAbort}): there is no inode table left to check.
@@ -27,7 +29,6 @@ final class FsSuperblockPass {
             st.writer.putLong(st.sb + FsSuperblockFormat.OFF_CLEAN, 0L);
         }
         st.claims.add(Claim.of(st.sb >>> 12, 0, true, Claim.SYSTEM_META));
-        loadChunks(st);
         if (st.needNewJournal || st.journalOrder < 1 || st.journalOrder > 20
                 || !st.inBuddySpace(st.journalPage, st.journalOrder)) {
             st.needNewJournal = true;
@@ -48,6 +49,10 @@ final class FsSuperblockPass {
                 && st.seg.get(Le.LONG, off + FsSuperblockFormat.OFF_UUID + 8) == st.uuid.getLeastSignificantBits();
     }
 
+    private static boolean hasMagic(CheckState st, long page) {
+        return st.inBuddySpace(page, 0) && st.seg.get(Le.LONG, (page << 12) + FsSuperblockFormat.OFF_MAGIC) == FsSuperblockFormat.MAGIC;
+    }
+
     private static void locate(CheckState st) {
         long rootAt = st.metaSlot >= 0 ? OwnerTableFormat.rootOffset(st.metaSlot) : -1;
         long pointer = rootAt >= 0 ? st.seg.get(Le.LONG, rootAt) : 0;
@@ -63,11 +68,27 @@ final class FsSuperblockPass {
             }
         }
         if (found < 0) {
-            if (st.inBuddySpace(pointer, 0)
-                    && st.seg.get(Le.LONG, (pointer << 12) + FsSuperblockFormat.OFF_MAGIC) == FsSuperblockFormat.MAGIC) {
+            if (hasMagic(st, pointer)) {
                 st.sb = pointer << 12; // the header is damaged; checkHeader rebuilds it
                 return;
             }
+            // Pointer and header both damaged: a metadata page that still has the magic is the superblock.
+            for (int i = 0; i < st.records.size() && found < 0; i++) {
+                long r = st.records.get(i);
+                if (Rec.order(r) == 0 && Rec.slot(r) == st.metaSlot && hasMagic(st, Rec.page(r))) {
+                    found = Rec.page(r);
+                }
+            }
+        }
+        if (found < 0) {
+            // Last resort (the metadata owner itself was lost): look at every page, up to 16 GiB in.
+            for (long page = 3; page < Math.min(st.usableEnd(), 1L << 22) && found < 0; page++) {
+                if (isSuperblock(st, page)) {
+                    found = page;
+                }
+            }
+        }
+        if (found < 0) {
             throw new FsckAbort("no filesystem superblock: the metadata owner's root names page " + Pages.hex(pointer)
                     + " and no metadata page holds one; this namespace has no nvmfs filesystem fsck can find");
         }
@@ -116,7 +137,8 @@ final class FsSuperblockPass {
         }
     }
 
-    private static void loadChunks(CheckState st) {
+    /** After the journal replay: the replay may rewrite chunk pointers (they are journaled). */
+    static void loadChunks(CheckState st) {
         int k = 0;
         long[] pages = new long[FsSuperblockFormat.MAX_CHUNKS];
         for (; k < FsSuperblockFormat.MAX_CHUNKS; k++) {

@@ -63,11 +63,13 @@ public final class Fsck {
             SystemOverlap.run(st);
             boolean clean = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_CLEAN) == 1;
             if (clean && !options.force() && report.findings().isEmpty()) {
-                summary = options.name() + ": clean, " + st.inodeCapacity + " inode slots, " + st.totalPages + " pages";
+                summary = options.name() + ": clean, " + st.totalPages + " pages";
                 report.say(summary);
                 return finish(report, ExitCode.CLEAN, summary);
             }
             JournalPass.run(st, privateMapping);
+            FsSuperblockPass.loadChunks(st);
+            SystemOverlap.run(st);
             pass(report, "Pass 4: inodes and extent maps");
             InodePass.run(st, System.currentTimeMillis() / 1000);
             DuplicateBlockPass.run(st);

@@ -111,7 +111,12 @@ public final class FsckCommand implements Callable<Integer> {
         }
         // Map first, lock second (closing a descriptor drops this process's fcntl locks), as mount does.
         try (ns; FileChannel lockChannel = FileChannel.open(namespace, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock lock = lockChannel.tryLock();
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException heldByThisProcess) {
+                lock = null;
+            }
             if (lock == null) {
                 throw new OperationalError("namespace " + namespace + " is in use by a mount; unmount it first,"
                         + " or check it read-only with -n");

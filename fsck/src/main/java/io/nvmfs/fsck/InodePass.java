@@ -51,7 +51,7 @@ final class InodePass {
                 }
                 continue;
             }
-            if (!Mode.validType(mode)) {
+            if (!Mode.validType(mode) || (mode & ~(Mode.S_IFMT | Mode.PERMS)) != 0) {
                 if (ino == InodeTable.ROOT) {
                     recreateRoot(st, "invalid mode 0" + Integer.toOctalString(mode), nowSeconds);
                 } else if (st.report.problem(Problem.IN02, "inode " + ino, "mode 0" + Integer.toOctalString(mode))) {
@@ -107,6 +107,14 @@ final class InodePass {
             }
         }
         int fileType = mode & Mode.S_IFMT;
+        if (fileType == Mode.S_IFREG && (img.size() < 0 || img.size() > MAX_LOGICAL << 12)) {
+            int n = img.logical.size();
+            long end = n == 0 ? 0 : (img.logical.get(n - 1) + (1L << InodeFormat.physicalOrder(img.packed.get(n - 1)))) << 12;
+            if (st.report.problem(Problem.IN16, who, "size " + img.size())) {
+                img.size(end);
+                change = true;
+            }
+        }
         if (dir) {
             change |= checkDirectoryShape(st, img, who);
         } else if (fileType == Mode.S_IFLNK) {
@@ -149,7 +157,7 @@ final class InodePass {
     /** Notes the inode for later passes and claims its blocks. */
     static void record(CheckState st, InodeImage img, boolean dir, int chainPages) {
         int ino = img.ino;
-        st.type[ino] = (byte) (img.mode() >>> 12);
+        st.type[ino] = (byte) ((img.mode() & Mode.S_IFMT) >>> 12);
         st.nlink[ino] = img.nlink();
         long parent = img.parent();
         st.parent[ino] = parent > 0 && parent < st.inodeCapacity ? (int) parent : 0;

@@ -52,8 +52,19 @@ final class NamespaceSuperblockPass {
                 throw new FsckAbort("no nvmpg superblock (neither copy has the magic): not an nvmfs namespace;"
                         + " create one with 'nvmfs mkfs'");
             }
-            throw new FsckAbort("both namespace superblock copies are invalid (primary: " + primaryProblem
-                    + "; backup: " + backupProblem + "); fsck cannot tell the namespace's geometry");
+            Superblock rebuilt = fromFilesystem(st, nsPages);
+            if (rebuilt == null) {
+                throw new FsckAbort("both namespace superblock copies are invalid (primary: " + primaryProblem
+                        + "; backup: " + backupProblem + ") and no filesystem superblock names the namespace's UUID");
+            }
+            st.totalPages = rebuilt.totalPages();
+            st.uuid = rebuilt.uuid();
+            st.label = rebuilt.label();
+            if (st.report.problem(Problem.SB03, "pages 0x1 and " + Pages.hex(nsPages - 1), strip(primaryProblem))) {
+                rewrite(st, Pages.toBytes(nsPages - 1), rebuilt);
+                rewrite(st, primaryOff, rebuilt);
+            }
+            return;
         }
         Superblock good = primary != null ? primary : backup;
         st.totalPages = good.totalPages();
@@ -65,6 +76,36 @@ final class NamespaceSuperblockPass {
         if (backup == null && st.report.problem(Problem.SB02, "page " + Pages.hex(backupPage), strip(backupProblem))) {
             rewrite(st, backupOff, good);
         }
+    }
+
+    /**
+     * Both copies lost: the geometry is the whole mapping (mkfs always formats all of it), and the
+     * UUID is the one the filesystem superblock carries, found through the owner labelled fs-meta.
+     */
+    private static Superblock fromFilesystem(CheckState st, long nsPages) {
+        st.totalPages = nsPages;
+        for (int slot = 1; slot < io.nvmfs.nvmpg.OwnerTableFormat.SLOTS; slot++) {
+            if (io.nvmfs.nvmpg.OwnerTableFormat.state(st.media, slot) != io.nvmfs.nvmpg.OwnerTableFormat.liveState(st.media, slot)
+                    || !"fs-meta".equals(io.nvmfs.nvmpg.OwnerTableFormat.label(st.media, slot))) {
+                continue;
+            }
+            long page = st.seg.get(io.nvmfs.core.Le.LONG, io.nvmfs.nvmpg.OwnerTableFormat.rootOffset(slot));
+            if (!st.inBuddySpace(page, 0)) {
+                continue;
+            }
+            long off = page << 12;
+            if (io.nvmfs.core.FsSuperblockFormat.problem(st.seg, off) != null) {
+                continue;
+            }
+            java.util.UUID uuid = new java.util.UUID(st.seg.get(io.nvmfs.core.Le.LONG, off + io.nvmfs.core.FsSuperblockFormat.OFF_UUID),
+                    st.seg.get(io.nvmfs.core.Le.LONG, off + io.nvmfs.core.FsSuperblockFormat.OFF_UUID + 8));
+            if (!io.nvmfs.core.Owners.meta(uuid).equals(io.nvmfs.nvmpg.OwnerTableFormat.uuid(st.media, slot))) {
+                continue;
+            }
+            return new Superblock(1, 0, 0, 0, Pages.MAX_ORDER, nsPages, uuid, Layout.OWNER_TABLE_PAGE,
+                    io.nvmfs.nvmpg.OwnerTableFormat.SLOTS, nsPages - 1, 0, "nvmfs");
+        }
+        return null;
     }
 
     private static void rewrite(CheckState st, long off, Superblock sb) {

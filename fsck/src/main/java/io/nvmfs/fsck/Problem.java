@@ -12,6 +12,7 @@ public enum Problem {
     // Pass 1: namespace superblocks
     SB01("primary namespace superblock is invalid", "rewrite it from the backup", true),
     SB02("backup namespace superblock is invalid", "rewrite it from the primary", true),
+    SB03("both namespace superblocks are invalid", "rebuild them from the filesystem superblock", false),
     // Pass 2: owners and nvmpg records
     RC01("owner slot state word is invalid for a known owner", "rewrite the state word", true),
     RC02("owner slot holds an owner nvmfs does not know", "clear the slot", false),
@@ -50,6 +51,7 @@ public enum Problem {
     IN13("root inode is not a directory", "recreate an empty root directory", false),
     IN14("inode parent field set on a non-directory", "clear it", true),
     IN15("block is also claimed by another object", "drop it from this inode", false),
+    IN16("file size is outside 0..16 TiB", "set it to the end of the last extent", false),
     // Pass 5: directories
     DR01("directory record length is invalid", "mark the rest of the page unused", false),
     DR02("directory entry name is illegal", "clear the entry", false),

@@ -8,6 +8,8 @@ package io.nvmfs.fsck;
  */
 final class SpaceAllocator {
     private final CheckState st;
+    /** First pages of the blocks fsck itself allocated: pass 8 records them without calling them a problem. */
+    private final java.util.Set<Long> own = new java.util.HashSet<>();
 
     SpaceAllocator(CheckState st) {
         this.st = st;
@@ -23,6 +25,7 @@ final class SpaceAllocator {
             if (candidate + size <= nextStart) {
                 long claim = Claim.of(candidate, order, meta, claimant);
                 insertSorted(claim);
+                own.add(candidate);
                 return candidate;
             }
             if (i < c.size()) {
@@ -30,6 +33,10 @@ final class SpaceAllocator {
             }
         }
         return -1;
+    }
+
+    boolean allocatedHere(long page) {
+        return own.contains(page);
     }
 
     private static long align(long page, long size) {

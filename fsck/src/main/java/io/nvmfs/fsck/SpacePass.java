@@ -82,8 +82,10 @@ final class SpacePass {
         LongList toAdd = new LongList();
         for (int k = 0; k < extra.size(); k++) {
             long a = extra.get(k);
-            Long w = missingAt.remove(Rec.of(Rec.page(a), Rec.order(a), 0));
-            if (w != null) {
+            long where = Rec.of(Rec.page(a), Rec.order(a), 0);
+            Long w = missingAt.get(where);
+            if (w != null && !alloc.allocatedHere(Rec.page(a))) {
+                missingAt.remove(where);
                 if (st.report.problem(Problem.SP03, blockName(a), "should be owner slot " + Rec.slot(w))) {
                     toClear.merge(a, 1, Integer::sum);
                     toAdd.add(w);
@@ -96,8 +98,11 @@ final class SpacePass {
             long w = missing.get(k);
             if (w < 0) {
                 st.report.problem(Problem.SP02, blockName(w & Long.MAX_VALUE), "its owner is missing");
-            } else if (missingAt.containsKey(Rec.of(Rec.page(w), Rec.order(w), 0))
-                    && st.report.problem(Problem.SP02, blockName(w), null)) {
+            } else if (!missingAt.containsKey(Rec.of(Rec.page(w), Rec.order(w), 0))) {
+                continue; // moved from another owner above
+            } else if (alloc.allocatedHere(Rec.page(w))) {
+                toAdd.add(w); // fsck's own new block (lost+found page, journal): recording it is part of that repair
+            } else if (st.report.problem(Problem.SP02, blockName(w), null)) {
                 toAdd.add(w);
             }
         }
