@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # fs-core benchmarks, one run: SeqIoBench (fs-core read/write vs MemorySegment.copy, same run),
-# MetadataBench (lookup 100,000 vs 10 entries; create+stat+unlink of 100,000), FsAttachTime.
+# MetadataBench (lookup 100,000 vs 10 entries; create+stat+unlink of 100,000), FsAttachTime,
+# FsckScale (fsck -fn of 1,000,000 files in a 512 MiB heap).
 # Usage: bench/run-fs-core.sh [output-dir]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -14,4 +15,5 @@ java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe
 "${java[@]}" -jar "$jar" -rf json -rff "$out/seqio.json" SeqIoBench | tee "$out/seqio.txt"
 "${java[@]}" -jar "$jar" -rf json -rff "$out/metadata.json" MetadataBench | tee "$out/metadata.txt"
 "${java[@]}" -Xmx4g -cp "$jar" io.nvmfs.bench.FsAttachTime | tee "$out/attach.txt"
+"${java[@]}" -Xmx512m -cp "$jar" io.nvmfs.bench.FsckScale | tee "$out/fsck-scale.txt"
 echo "results in $out"

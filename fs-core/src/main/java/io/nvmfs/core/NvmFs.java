@@ -72,6 +72,8 @@ public final class NvmFs implements AutoCloseable {
         NvmPages pg;
         try {
             pg = options.readOnly() ? NvmPages.attachReadOnly(media) : NvmPages.attach(media);
+        } catch (io.nvmfs.nvmpg.CorruptNamespaceException e) {
+            throw new FsException(Errno.EIO, e.getMessage() + "; run fsck.nvmfs", e);
         } catch (NvmpgException e) {
             throw new FsException(Errno.EIO, e.getMessage(), e);
         }
