@@ -19,12 +19,14 @@ class MountHelperIT {
     Path dir;
 
     @Test
-    void mountDashTFuseNvmfsAndMkfsDotNvmfs() throws Exception {
+    void mountDashTFuseNvmfsMkfsAndFsckDotNvmfs() throws Exception {
         Path checkout = Path.of(System.getProperty("nvmfs.jar")).getParent().getParent().getParent();
         Path installed = Path.of("/usr/local/bin/nvmfs");
         Path installedMkfs = Path.of("/usr/local/bin/mkfs.nvmfs");
         Path before = Files.isSymbolicLink(installed) ? Files.readSymbolicLink(installed) : null;
         Path beforeMkfs = Files.isSymbolicLink(installedMkfs) ? Files.readSymbolicLink(installedMkfs) : null;
+        Path installedFsck = Path.of("/usr/local/bin/fsck.nvmfs");
+        Path beforeFsck = Files.isSymbolicLink(installedFsck) ? Files.readSymbolicLink(installedFsck) : null;
         Mounted.Result inst = Mounted.run(List.of(checkout.resolve("bin/install").toString()));
         assertEquals(0, inst.exit(), inst.err() + inst.out());
         try {
@@ -32,6 +34,7 @@ class MountHelperIT {
         } finally {
             restore(installed, before);
             restore(installedMkfs, beforeMkfs);
+            restore(installedFsck, beforeFsck);
         }
     }
 
@@ -59,5 +62,10 @@ class MountHelperIT {
             Mounted.Result um = Mounted.run(List.of("umount", mnt.toString()));
             assertEquals(0, um.exit(), um.err());
         }
+        Mounts.awaitUnlocked(img);
+        // fsck(8) finds fsck.nvmfs on PATH, as at boot for an fstab line with a pass number.
+        Mounted.Result fsck = Mounted.run(List.of("fsck", "-t", "nvmfs", "-f", "-n", img.toString()));
+        assertEquals(0, fsck.exit(), fsck.err() + fsck.out());
+        assertTrue(fsck.out().contains("Pass 8: space"), fsck.out());
     }
 }
