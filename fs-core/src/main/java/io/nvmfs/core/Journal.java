@@ -83,10 +83,19 @@ final class Journal {
 
     /** Reads the header, replays every committed record, persists the result and empties the log. */
     static Journal open(Media media, long base, long size) throws CorruptFsException {
+        return open(media, base, size, false);
+    }
+
+    /**
+     * As {@link #open(Media, long, long)}; with {@code stopAtCorruption} a record whose CRC holds but
+     * whose writes do not parse ends the replay (everything before it applied) instead of failing it:
+     * fsck's repair, which then resets the journal.
+     */
+    static Journal open(Media media, long base, long size, boolean stopAtCorruption) throws CorruptFsException {
         JournalHeader header = JournalHeader.read(media, base, size - 4096);
         Replay replay = new Replay(media, base + 4096, size - 4096, header.tailOffset(), header.tailSeq(), true);
         replay.run();
-        if (replay.corruption() != null) {
+        if (replay.corruption() != null && !stopAtCorruption) {
             throw replay.corruption();
         }
         Journal j = new Journal(media, base, size, header, replay.endOffset(), replay.nextSeq(), replay.applied());

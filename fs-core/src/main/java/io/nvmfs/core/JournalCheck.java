@@ -58,23 +58,11 @@ public final class JournalCheck {
      * @return transactions applied
      */
     public static int replay(Media media, long base, long size) {
-        long logBytes = size - 4096;
-        JournalHeader h;
         try {
-            h = JournalHeader.read(media, base, logBytes);
+            return Journal.open(media, base, size, true).replayed();
         } catch (CorruptFsException e) {
             throw new IllegalStateException("replay needs a valid journal header: " + e.getMessage());
         }
-        Journal.Replay replay = new Journal.Replay(media, base + 4096, logBytes, h.tailOffset(), h.tailSeq(), true);
-        replay.run();
-        for (long page : replay.dirtyPages()) {
-            media.persist(page << 12, 4096);
-        }
-        int slot = h.slot() == JournalFormat.SLOT_A ? JournalFormat.SLOT_B : JournalFormat.SLOT_A;
-        JournalHeader.write(media, base, slot,
-                new JournalHeader(slot, h.headerSeq() + 1, replay.endOffset(), replay.nextSeq(), logBytes));
-        media.persist(base + slot, 64);
-        return replay.applied();
     }
 
     /** Writes an empty journal over the block: every record in it is forgotten. */

@@ -28,6 +28,8 @@ final class CheckState {
     int dataSlot = -1;
     int journalSlot = -1;
     final LongList records = new LongList();
+    /** Per owner slot, the record pages of its chain that pass 2 kept, head first. */
+    final LongList[] chains = new LongList[io.nvmfs.nvmpg.OwnerTableFormat.SLOTS];
     /** Blocks structures claim (Claim); the record pages go in first, in pass 2. */
     final LongList claims = new LongList();
 
@@ -63,6 +65,7 @@ final class CheckState {
     final java.util.BitSet released = new java.util.BitSet();
 
     CheckState(Media media, MediaWriter writer, Report report, Progress progress) {
+        java.util.Arrays.setAll(chains, i -> new LongList());
         this.media = media;
         this.seg = media.segment();
         this.writer = writer;

@@ -111,12 +111,11 @@ final class ConnectivityPass {
 
     /** Marks every directory reachable or detached, walking up parent links with loop detection. */
     private void resolve() {
-        IntList path = new IntList();
         for (int d = 1; d < cap; d++) {
             if (st.type[d] != DIR || state[d] != UNKNOWN) {
                 continue;
             }
-            path = new IntList();
+            IntList path = new IntList();
             int x = d;
             byte result;
             while (true) {

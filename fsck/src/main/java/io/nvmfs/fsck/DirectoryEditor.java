@@ -26,7 +26,7 @@ final class DirectoryEditor {
     void updateInode(int ino, Consumer<InodeImage> change) {
         InodeImage img = new InodeImage();
         img.load(st.seg, ino, st.inodeOffset(ino));
-        DuplicateBlockPass.readValid(st, img);
+        img.readValidExtents(st.seg);
         change.accept(img);
         img.write(st.writer, st.seg);
     }
@@ -51,7 +51,7 @@ final class DirectoryEditor {
                     int own = DirentFormat.needed(Byte.toUnsignedInt(s.get(ValueLayout.JAVA_BYTE, at + DirentFormat.OFF_NAME_LEN)));
                     if (recLen - own >= need) {
                         writeEntry(at + own, recLen - own, name, ino, dtype);
-                        st.writer.write(at + DirentFormat.OFF_REC_LEN, le16(own));
+                        st.writer.putShort(at + DirentFormat.OFF_REC_LEN, (short) own);
                         return true;
                     }
                 }
@@ -93,9 +93,5 @@ final class DirectoryEditor {
         r.set(ValueLayout.JAVA_BYTE, DirentFormat.OFF_TYPE, (byte) dtype);
         System.arraycopy(name, 0, rec, DirentFormat.OFF_NAME, name.length);
         st.writer.write(at, rec);
-    }
-
-    private static byte[] le16(int v) {
-        return new byte[] {(byte) v, (byte) (v >>> 8)};
     }
 }

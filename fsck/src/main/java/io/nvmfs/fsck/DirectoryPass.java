@@ -51,8 +51,7 @@ final class DirectoryPass {
                         || (ino != 0 && (nameLen == 0 || DirentFormat.needed(nameLen) > recLen))) {
                     if (st.report.problem(Problem.DR01, where, "rec_len " + recLen + ", name_len " + nameLen)) {
                         st.writer.zero(at, DirentFormat.HEADER);
-                        st.writer.putByte(at + DirentFormat.OFF_REC_LEN, (byte) (DirentFormat.PAGE - off));
-                        st.writer.putByte(at + DirentFormat.OFF_REC_LEN + 1, (byte) ((DirentFormat.PAGE - off) >>> 8));
+                        st.writer.putShort(at + DirentFormat.OFF_REC_LEN, (short) (DirentFormat.PAGE - off));
                     }
                     break;
                 }

@@ -2,7 +2,6 @@ package io.nvmfs.fsck;
 
 import io.nvmfs.core.ExtentPageFormat;
 import io.nvmfs.core.InodeFormat;
-import io.nvmfs.core.Le;
 import io.nvmfs.core.Mode;
 import io.nvmfs.nvmpg.Pages;
 import java.util.BitSet;
@@ -90,7 +89,7 @@ final class DuplicateBlockPass {
     private static void rewrite(CheckState st, int ino, LongList lostClaims, BitSet dropped) {
         InodeImage img = new InodeImage();
         img.load(st.seg, ino, st.inodeOffset(ino));
-        readValid(st, img);
+        img.readValidExtents(st.seg);
         boolean dir = Mode.isDir(img.mode());
         for (int j = 0; j < lostClaims.size(); j++) {
             long c = lostClaims.get(j);
@@ -122,10 +121,6 @@ final class DuplicateBlockPass {
             InodePass.checkDirectoryShape(st, img, "inode " + ino);
         }
         img.pages(img.dataPages() + img.chainPagesNeeded() + (img.xattrPage() != 0 ? 1 : 0));
-        LongList oldChain = new LongList();
-        for (int i = 0; i < img.chain.size(); i++) {
-            oldChain.add(img.chain.get(i));
-        }
         img.write(st.writer, st.seg);
         // Claims of this inode no longer used (cut directory pages, spare extent pages) are dropped too.
         for (int i = 0; i < st.claims.size(); i++) {
@@ -133,7 +128,7 @@ final class DuplicateBlockPass {
             if (Claim.claimant(c) != ino || dropped.get(i)) {
                 continue;
             }
-            if (!stillUsed(img, c, oldChain)) {
+            if (!stillUsed(img, c)) {
                 dropped.set(i);
             }
         }
@@ -142,13 +137,13 @@ final class DuplicateBlockPass {
         }
     }
 
-    private static boolean stillUsed(InodeImage img, long c, LongList chain) {
+    private static boolean stillUsed(InodeImage img, long c) {
         long page = Claim.page(c);
         if (Claim.meta(c) && page == img.xattrPage()) {
             return true;
         }
         for (int i = 0; i < img.chainUsed; i++) {
-            if (chain.get(i) == page) {
+            if (img.chain.get(i) == page) {
                 return true;
             }
         }
@@ -168,28 +163,5 @@ final class DuplicateBlockPass {
             }
         }
         return -1;
-    }
-
-    /** Reads the extents of a record pass 4 has already validated (or repaired). */
-    static void readValid(CheckState st, InodeImage img) {
-        long page = img.extentPage();
-        if (page == 0) {
-            for (int i = 0; i < img.extentCount(); i++) {
-                img.logical.add(img.inlineLogical(i));
-                img.packed.add(img.inlinePacked(i));
-            }
-            return;
-        }
-        while (page != 0) {
-            img.chain.add(page);
-            long at = page << 12;
-            int c = st.seg.get(Le.INT, at + ExtentPageFormat.OFF_COUNT);
-            for (int i = 0; i < c; i++) {
-                long e = at + ExtentPageFormat.OFF_EXTENTS + 16L * i;
-                img.logical.add(st.seg.get(Le.LONG, e));
-                img.packed.add(st.seg.get(Le.LONG, e + 8));
-            }
-            page = st.seg.get(Le.LONG, at + ExtentPageFormat.OFF_NEXT);
-        }
     }
 }

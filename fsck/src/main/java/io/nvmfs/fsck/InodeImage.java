@@ -35,6 +35,29 @@ final class InodeImage {
         chainUsed = 0;
     }
 
+    /** Reads the extents of a record pass 4 has already validated (or repaired): no checks. */
+    void readValidExtents(MemorySegment seg) {
+        long page = extentPage();
+        if (page == 0) {
+            for (int i = 0; i < extentCount(); i++) {
+                logical.add(inlineLogical(i));
+                packed.add(inlinePacked(i));
+            }
+            return;
+        }
+        while (page != 0) {
+            chain.add(page);
+            long at = page << 12;
+            int c = seg.get(Le.INT, at + ExtentPageFormat.OFF_COUNT);
+            for (int i = 0; i < c; i++) {
+                long e = at + ExtentPageFormat.OFF_EXTENTS + 16L * i;
+                logical.add(seg.get(Le.LONG, e));
+                packed.add(seg.get(Le.LONG, e + 8));
+            }
+            page = seg.get(Le.LONG, at + ExtentPageFormat.OFF_NEXT);
+        }
+    }
+
     int mode() {
         return rec.get(Le.INT, InodeFormat.OFF_MODE);
     }

@@ -1,10 +1,10 @@
 package io.nvmfs.fsck;
 
-/** The one JSON thing fsck needs: a string literal. */
-final class Json {
+/** The one piece of JSON the commands need: a string literal (fsck's report and nvmfs info use it). */
+public final class Json {
     private Json() {}
 
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -74,6 +74,12 @@ final class MediaWriter implements AutoCloseable {
         media.persist(off, 4);
     }
 
+    void putShort(long off, short value) {
+        beforeChange(off, 2);
+        seg.set(Le.SHORT, off, value);
+        media.persist(off, 2);
+    }
+
     void putByte(long off, byte value) {
         beforeChange(off, 1);
         seg.set(ValueLayout.JAVA_BYTE, off, value);

@@ -167,6 +167,7 @@ final class RecordPass {
                 return;
             }
             seen.add(target);
+            st.chains[slot].add(target);
             st.claims.add(Claim.of(target, 0, false, Claim.RECORD_PAGE));
             scanSlots(st, slot, target);
             holder = target;

@@ -33,6 +33,7 @@ final class SpacePass {
             newJournal(st, alloc);
         }
         LongList want = new LongList();
+        LongList ownerless = new LongList();
         for (int i = 0; i < st.claims.size(); i++) {
             long c = st.claims.get(i);
             int id = Claim.claimant(c);
@@ -40,7 +41,7 @@ final class SpacePass {
                 continue;
             }
             int slot = id == Claim.SYSTEM_JOURNAL ? st.journalSlot : Claim.meta(c) || id == Claim.SYSTEM_META ? st.metaSlot : st.dataSlot;
-            want.add(Rec.of(Claim.page(c), Claim.order(c), Math.max(0, slot)) | (slot < 0 ? 1L << 63 : 0));
+            (slot < 0 ? ownerless : want).add(Rec.of(Claim.page(c), Claim.order(c), Math.max(0, slot)));
         }
         want.sort();
         st.records.sort();
@@ -51,12 +52,8 @@ final class SpacePass {
         int j = 0;
         while (i < have.size() || j < want.size()) {
             long a = i < have.size() ? have.get(i) : Long.MAX_VALUE;
-            long w = j < want.size() ? want.get(j) & Long.MAX_VALUE : Long.MAX_VALUE;
+            long w = j < want.size() ? want.get(j) : Long.MAX_VALUE;
             if (a == w) {
-                if (want.get(j) < 0) {
-                    missing.add(want.get(j)); // ownerless: reported as missing, can never match
-                    extra.add(a);
-                }
                 i++;
                 j++;
                 while (i < have.size() && have.get(i) == a) {
@@ -67,16 +64,14 @@ final class SpacePass {
                 extra.add(a);
                 i++;
             } else {
-                missing.add(want.get(j));
+                missing.add(w);
                 j++;
             }
         }
         Map<Long, Long> missingAt = new HashMap<>();
         for (int k = 0; k < missing.size(); k++) {
             long w = missing.get(k);
-            if (w >= 0) {
-                missingAt.put(Rec.of(Rec.page(w), Rec.order(w), 0), w);
-            }
+            missingAt.put(Rec.of(Rec.page(w), Rec.order(w), 0), w);
         }
         Map<Long, Integer> toClear = new HashMap<>();
         LongList toAdd = new LongList();
@@ -94,11 +89,12 @@ final class SpacePass {
                 toClear.merge(a, 1, Integer::sum);
             }
         }
+        for (int k = 0; k < ownerless.size(); k++) {
+            st.report.problem(Problem.SP02, blockName(ownerless.get(k)), "its owner is missing");
+        }
         for (int k = 0; k < missing.size(); k++) {
             long w = missing.get(k);
-            if (w < 0) {
-                st.report.problem(Problem.SP02, blockName(w & Long.MAX_VALUE), "its owner is missing");
-            } else if (!missingAt.containsKey(Rec.of(Rec.page(w), Rec.order(w), 0))) {
+            if (!missingAt.containsKey(Rec.of(Rec.page(w), Rec.order(w), 0))) {
                 continue; // moved from another owner above
             } else if (alloc.allocatedHere(Rec.page(w))) {
                 toAdd.add(w); // fsck's own new block (lost+found page, journal): recording it is part of that repair
@@ -120,7 +116,9 @@ final class SpacePass {
 
     private static void clearRecords(CheckState st, Map<Long, Integer> toClear) {
         for (int slot = 0; slot < OwnerTableFormat.SLOTS; slot++) {
-            for (long page : chain(st, slot)) {
+            LongList chain = st.chains[slot];
+            for (int c = 0; c < chain.size(); c++) {
+                long page = chain.get(c);
                 for (int k = 0; k < RecordPageFormat.SLOTS; k++) {
                     long at = RecordPageFormat.slotOffset(page, k);
                     long word = st.seg.get(Le.LONG, at);
@@ -169,7 +167,9 @@ final class SpacePass {
 
     private static ArrayDeque<Long> emptySlots(CheckState st, int slot) {
         ArrayDeque<Long> free = new ArrayDeque<>();
-        for (long page : chain(st, slot)) {
+        LongList chain = st.chains[slot];
+        for (int c = 0; c < chain.size(); c++) {
+            long page = chain.get(c);
             for (int k = 0; k < RecordPageFormat.SLOTS; k++) {
                 long at = RecordPageFormat.slotOffset(page, k);
                 if (st.seg.get(Le.LONG, at) == RecordWord.EMPTY) {
@@ -178,31 +178,6 @@ final class SpacePass {
             }
         }
         return free;
-    }
-
-    /** The record pages of a slot's chain, as pass 2 left it (valid all the way). */
-    private static long[] chain(CheckState st, int slot) {
-        if (OwnerTableFormat.state(st.media, slot) == 0) {
-            return new long[0];
-        }
-        LongList pages = new LongList();
-        long link = st.seg.get(Le.LONG, OwnerTableFormat.headOffset(slot));
-        long holder = LinkWord.headHolder(slot);
-        java.util.Set<Long> seen = new java.util.HashSet<>();
-        while (link != LinkWord.END && LinkWord.problem(link, holder) == null) {
-            long page = LinkWord.target(link);
-            if (!st.inBuddySpace(page, 0) || !seen.add(page) || RecordPageFormat.headerProblem(st.media, page, slot) != null) {
-                break;
-            }
-            pages.add(page);
-            holder = page;
-            link = st.seg.get(Le.LONG, RecordPageFormat.nextOffset(page));
-        }
-        long[] out = new long[pages.size()];
-        for (int k = 0; k < out.length; k++) {
-            out[k] = pages.get(k);
-        }
-        return out;
     }
 
     private static void newJournal(CheckState st, SpaceAllocator alloc) {

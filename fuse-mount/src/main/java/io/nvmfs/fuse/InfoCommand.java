@@ -2,6 +2,7 @@ package io.nvmfs.fuse;
 
 import io.nvmfs.core.FsException;
 import io.nvmfs.core.FsInfo;
+import io.nvmfs.fsck.Json;
 import io.nvmfs.nvmpg.AllocatorStats;
 import io.nvmfs.nvmpg.Namespace;
 import io.nvmfs.nvmpg.NvmPages;
@@ -65,28 +66,14 @@ final class InfoCommand implements Callable<Integer> {
     private static String json(Namespace ns, NvmPages pg, AllocatorStats st, FsInfo fi, boolean mounted) {
         StringJoiner owners = new StringJoiner(",", "[", "]");
         for (Map.Entry<Owner, Long> e : st.ownerPages().entrySet()) {
-            owners.add("{\"label\":" + quote(e.getKey().label()) + ",\"uuid\":\"" + e.getKey().uuid() + "\",\"pages\":" + e.getValue() + "}");
+            owners.add("{\"label\":" + Json.quote(e.getKey().label()) + ",\"uuid\":\"" + e.getKey().uuid() + "\",\"pages\":" + e.getValue() + "}");
         }
-        return "{\"namespace\":" + quote(ns.path().toString()) + ",\"uuid\":\"" + pg.superblock().uuid() + "\",\"label\":"
-                + quote(pg.superblock().label()) + ",\"sizeBytes\":" + ns.size() + ",\"mapping\":\"" + ns.mode().name()
+        return "{\"namespace\":" + Json.quote(ns.path().toString()) + ",\"uuid\":\"" + pg.superblock().uuid() + "\",\"label\":"
+                + Json.quote(pg.superblock().label()) + ",\"sizeBytes\":" + ns.size() + ",\"mapping\":\"" + ns.mode().name()
                 + "\",\"state\":\"" + (mounted ? "mounted" : fi.clean() ? "clean" : "dirty") + "\",\"totalPages\":"
                 + st.totalPages() + ",\"usablePages\":" + st.usablePages() + ",\"freePages\":" + st.freePages()
                 + ",\"freeBlocksPerOrder\":" + st.freeBlocks() + ",\"owners\":" + owners + ",\"inodesUsed\":"
                 + fi.inodesUsed() + ",\"inodeCapacity\":" + fi.inodeCapacity() + ",\"journalBytes\":" + fi.journalBytes()
                 + "}\n";
-    }
-
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format("\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
     }
 }

@@ -7,7 +7,6 @@ import io.nvmfs.core.JournalCheck;
 import io.nvmfs.core.JournalFormat;
 import io.nvmfs.core.Le;
 import io.nvmfs.core.Mode;
-import io.nvmfs.core.Owners;
 import io.nvmfs.nvmpg.LinkWord;
 import io.nvmfs.nvmpg.OwnerTableFormat;
 import io.nvmfs.nvmpg.RecordPageFormat;
@@ -93,33 +92,27 @@ public final class Catalogue {
                 p -> appendRecord(p, false)),
             c("f_in01_inode_checksum", "IN01", "a file's uid changed without its CRC", Recipe.TREE,
                 p -> p.s.set(Le.INT, p.inode(p.ino("/hello.txt")) + InodeFormat.OFF_UID, 1000)),
-            c("f_in02_inode_type", "IN02", "a file's mode has an impossible type", Recipe.TREE, p -> {
-                long ino = p.ino("/many/file-3");
-                p.s.set(Le.INT, p.inode(ino) + InodeFormat.OFF_MODE, 0170644);
-                p.fixInodeCrc(ino);
-            }),
+            c("f_in02_inode_type", "IN02", "a file's mode has an impossible type", Recipe.TREE,
+                p -> p.editInode("/many/file-3", rec -> p.s.set(Le.INT, rec + InodeFormat.OFF_MODE, 0170644))),
             c("f_in03_inode_zero", "IN03", "inode 0 marked in use", Recipe.TREE,
                 p -> p.s.set(Le.INT, p.s.get(Le.LONG, FsSuperblockFormat.chunkSlot(p.sb(), 0)) << 12, Mode.S_IFREG | 0644)),
-            c("f_in04_bad_extent", "IN04", "an extent of order 40", Recipe.TREE, p -> {
-                long ino = p.ino("/hello.txt");
-                long at = p.inode(ino) + InodeFormat.OFF_INLINE + 8;
-                p.s.set(Le.LONG, at, InodeFormat.packPhysical(InodeFormat.physicalPage(p.s.get(Le.LONG, at)), 40));
-                p.fixInodeCrc(ino);
-            }),
-            c("f_in05_extent_order", "IN05", "a file's first two extents swapped", Recipe.TREE, p -> {
-                long ino = p.ino("/holes3");
-                long at = p.inode(ino) + InodeFormat.OFF_INLINE;
-                byte[] first = p.s.asSlice(at, 16).toArray(ValueLayout.JAVA_BYTE);
-                p.s.asSlice(at, 16).copyFrom(p.s.asSlice(at + 16, 16));
-                p.s.asSlice(at + 16, 16).copyFrom(java.lang.foreign.MemorySegment.ofArray(first));
-                p.fixInodeCrc(ino);
-            }),
-            c("f_in06_extent_count", "IN06", "the fragmented file's extent count one too high", Recipe.TREE, p -> {
-                long ino = p.ino("/fragmented");
-                long at = p.inode(ino) + InodeFormat.OFF_EXTENTS;
-                p.s.set(Le.INT, at, p.s.get(Le.INT, at) + 1);
-                p.fixInodeCrc(ino);
-            }),
+            c("f_in04_bad_extent", "IN04", "an extent of order 40", Recipe.TREE,
+                p -> p.editInode("/hello.txt", rec -> {
+                    long at = rec + InodeFormat.OFF_INLINE + 8;
+                    p.s.set(Le.LONG, at, InodeFormat.packPhysical(InodeFormat.physicalPage(p.s.get(Le.LONG, at)), 40));
+                })),
+            c("f_in05_extent_order", "IN05", "a file's first two extents swapped", Recipe.TREE,
+                p -> p.editInode("/holes3", rec -> {
+                    long at = rec + InodeFormat.OFF_INLINE;
+                    byte[] first = p.s.asSlice(at, 16).toArray(ValueLayout.JAVA_BYTE);
+                    p.s.asSlice(at, 16).copyFrom(p.s.asSlice(at + 16, 16));
+                    p.s.asSlice(at + 16, 16).copyFrom(java.lang.foreign.MemorySegment.ofArray(first));
+                })),
+            c("f_in06_extent_count", "IN06", "the fragmented file's extent count one too high", Recipe.TREE,
+                p -> p.editInode("/fragmented", rec -> {
+                    long at = rec + InodeFormat.OFF_EXTENTS;
+                    p.s.set(Le.INT, at, p.s.get(Le.INT, at) + 1);
+                })),
             c("f_in07_extent_page", "IN07", "the fragmented file's extent page checksum broken", Recipe.TREE, p -> {
                 long ino = p.ino("/fragmented");
                 long page = p.s.get(Le.LONG, p.inode(ino) + InodeFormat.OFF_EXTENT_PAGE);
@@ -129,37 +122,26 @@ public final class Catalogue {
                 long page = p.s.get(Le.LONG, p.inode(p.ino("/docs/big.bin")) + InodeFormat.OFF_XATTR_PAGE);
                 flip(p, page << 12);
             }),
-            c("f_in09_page_count", "IN09", "a file's page count off by five", Recipe.TREE, p -> {
-                long ino = p.ino("/hello.txt");
-                long at = p.inode(ino) + InodeFormat.OFF_PAGES;
-                p.s.set(Le.LONG, at, p.s.get(Le.LONG, at) + 5);
-                p.fixInodeCrc(ino);
-            }),
-            c("f_in10_directory_size", "IN10", "a directory's size one page too large", Recipe.TREE, p -> {
-                long ino = p.ino("/docs");
-                long at = p.inode(ino) + InodeFormat.OFF_SIZE;
-                p.s.set(Le.LONG, at, p.s.get(Le.LONG, at) + 4096);
-                p.fixInodeCrc(ino);
-            }),
-            c("f_in11_symlink_length", "IN11", "a symlink of length 0", Recipe.TREE, p -> {
-                long ino = p.ino("/to-docs");
-                p.s.set(Le.LONG, p.inode(ino) + InodeFormat.OFF_SIZE, 0L);
-                p.fixInodeCrc(ino);
-            }),
-            c("f_in12_special_with_data", "IN12", "a FIFO with a size", Recipe.TREE, p -> {
-                long ino = p.ino("/fifo");
-                p.s.set(Le.LONG, p.inode(ino) + InodeFormat.OFF_SIZE, 100L);
-                p.fixInodeCrc(ino);
-            }),
+            c("f_in09_page_count", "IN09", "a file's page count off by five", Recipe.TREE,
+                p -> p.editInode("/hello.txt", rec -> {
+                    long at = rec + InodeFormat.OFF_PAGES;
+                    p.s.set(Le.LONG, at, p.s.get(Le.LONG, at) + 5);
+                })),
+            c("f_in10_directory_size", "IN10", "a directory's size one page too large", Recipe.TREE,
+                p -> p.editInode("/docs", rec -> {
+                    long at = rec + InodeFormat.OFF_SIZE;
+                    p.s.set(Le.LONG, at, p.s.get(Le.LONG, at) + 4096);
+                })),
+            c("f_in11_symlink_length", "IN11", "a symlink of length 0", Recipe.TREE,
+                p -> p.editInode("/to-docs", rec -> p.s.set(Le.LONG, rec + InodeFormat.OFF_SIZE, 0L))),
+            c("f_in12_special_with_data", "IN12", "a FIFO with a size", Recipe.TREE,
+                p -> p.editInode("/fifo", rec -> p.s.set(Le.LONG, rec + InodeFormat.OFF_SIZE, 100L))),
             c("f_in13_root_not_directory", "IN13", "the root inode's mode says regular file", Recipe.TREE, p -> {
                 p.s.set(Le.INT, p.inode(1) + InodeFormat.OFF_MODE, Mode.S_IFREG | 0644);
                 p.fixInodeCrc(1);
             }),
-            c("f_in14_parent_on_file", "IN14", "a regular file with a parent field", Recipe.TREE, p -> {
-                long ino = p.ino("/hello.txt");
-                p.s.set(Le.LONG, p.inode(ino) + InodeFormat.OFF_PARENT, 1L);
-                p.fixInodeCrc(ino);
-            }),
+            c("f_in14_parent_on_file", "IN14", "a regular file with a parent field", Recipe.TREE,
+                p -> p.editInode("/hello.txt", rec -> p.s.set(Le.LONG, rec + InodeFormat.OFF_PARENT, 1L))),
             c("f_in15_shared_block", "IN15", "two files map the same data block", Recipe.TREE, p -> {
                 long a = p.ino("/hello.txt");
                 long b = p.ino("/docs/a/b/deep.txt");
@@ -167,11 +149,8 @@ public final class Catalogue {
                 p.s.set(Le.LONG, at, InodeFormat.packPhysical(p.firstExtentPage(a), 0));
                 p.fixInodeCrc(b);
             }),
-            c("f_in16_negative_size", "IN16", "a file's size negative", Recipe.TREE, p -> {
-                long ino = p.ino("/holes3");
-                p.s.set(Le.LONG, p.inode(ino) + InodeFormat.OFF_SIZE, -4096L);
-                p.fixInodeCrc(ino);
-            }),
+            c("f_in16_negative_size", "IN16", "a file's size negative", Recipe.TREE,
+                p -> p.editInode("/holes3", rec -> p.s.set(Le.LONG, rec + InodeFormat.OFF_SIZE, -4096L))),
             c("f_dr01_record_length", "DR01", "a directory record length of 13", Recipe.TREE,
                 p -> p.s.set(Le.SHORT, p.entry(p.ino("/many"), "file-7") + DirentFormat.OFF_REC_LEN, (short) 13)),
             c("f_dr02_illegal_name", "DR02", "a name containing '/'", Recipe.TREE,
@@ -213,11 +192,8 @@ public final class Catalogue {
                         "lost+found".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
                 p.s.set(Le.LONG, p.entry(1, "hello.txt"), 0L);
             }),
-            c("f_lc01_link_count", "LC01", "a file's link count one too high", Recipe.TREE, p -> {
-                long ino = p.ino("/many/file-20");
-                p.s.set(Le.INT, p.inode(ino) + InodeFormat.OFF_NLINK, 2);
-                p.fixInodeCrc(ino);
-            }),
+            c("f_lc01_link_count", "LC01", "a file's link count one too high", Recipe.TREE,
+                p -> p.editInode("/many/file-20", rec -> p.s.set(Le.INT, rec + InodeFormat.OFF_NLINK, 2))),
             c("f_sp01_leaked_pages", "SP01", "a record of a block nothing references", Recipe.TREE, p -> {
                 int data = p.slot("fs-data");
                 p.s.set(Le.LONG, p.emptyRecordSlot(data), RecordWord.encode(p.s.byteSize() / 4096 - 64, 3, data));
@@ -283,9 +259,5 @@ public final class Catalogue {
         } else {
             p.s.set(Le.INT, at + JournalFormat.REC_CRC, 0x0bad0bad);
         }
-    }
-
-    static UUID dataOwner() {
-        return Owners.data(Images.UUID_FIXED);
     }
 }

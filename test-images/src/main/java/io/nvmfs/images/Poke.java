@@ -45,9 +45,18 @@ final class Poke {
         return LinkWord.target(s.get(Le.LONG, OwnerTableFormat.headOffset(slot)));
     }
 
+    /** The record pages of {@code slot}'s chain, head first (the image is trusted: no checks). */
+    java.util.List<Long> chain(int slot) {
+        java.util.List<Long> pages = new java.util.ArrayList<>();
+        for (long rp = headPage(slot); rp != 0; rp = LinkWord.target(s.get(Le.LONG, RecordPageFormat.nextOffset(rp)))) {
+            pages.add(rp);
+        }
+        return pages;
+    }
+
     /** Byte offset of the record slot holding the record of block {@code page} under {@code slot}. */
     long recordAt(int slot, long page) {
-        for (long rp = headPage(slot); rp != 0; rp = LinkWord.target(s.get(Le.LONG, RecordPageFormat.nextOffset(rp)))) {
+        for (long rp : chain(slot)) {
             for (int i = 0; i < RecordPageFormat.SLOTS; i++) {
                 long at = RecordPageFormat.slotOffset(rp, i);
                 long w = s.get(Le.LONG, at);
@@ -74,6 +83,13 @@ final class Poke {
         int k = InodeTable.chunkOf(ino);
         long chunk = s.get(Le.LONG, FsSuperblockFormat.chunkSlot(sb, k));
         return (chunk << 12) + (ino - InodeTable.chunkStart(k)) * InodeFormat.SIZE;
+    }
+
+    /** Changes the inode record of {@code path} (given its byte offset), then makes its CRC match again. */
+    void editInode(String path, java.util.function.LongConsumer change) {
+        long ino = ino(path);
+        change.accept(inode(ino));
+        fixInodeCrc(ino);
     }
 
     void fixInodeCrc(long ino) {

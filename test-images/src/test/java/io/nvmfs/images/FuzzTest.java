@@ -9,7 +9,6 @@ import io.nvmfs.core.NvmFs;
 import io.nvmfs.fsck.ExitCode;
 import io.nvmfs.fsck.Fsck;
 import io.nvmfs.fsck.RepairMode;
-import io.nvmfs.nvmpg.LinkWord;
 import io.nvmfs.nvmpg.Media;
 import io.nvmfs.nvmpg.OwnerTableFormat;
 import io.nvmfs.nvmpg.RecordPageFormat;
@@ -150,17 +149,16 @@ class FuzzTest {
         List<Long> out = new ArrayList<>(List.of(1L, 2L, (long) image.length / 4096 - 1));
         try (Arena arena = Arena.ofConfined()) {
             Media media = Images.inMemory(arena, image);
-            MemorySegment s = media.segment();
+            Poke poke = new Poke(media);
             for (int slot = 0; slot < OwnerTableFormat.SLOTS; slot++) {
                 if (OwnerTableFormat.state(media, slot) == 0) {
                     continue;
                 }
                 String label = OwnerTableFormat.label(media, slot);
-                for (long rp = LinkWord.target(s.get(Le.LONG, OwnerTableFormat.headOffset(slot))); rp != 0;
-                        rp = LinkWord.target(s.get(Le.LONG, RecordPageFormat.nextOffset(rp)))) {
+                for (long rp : poke.chain(slot)) {
                     out.add(rp);
                     for (int k = 0; k < RecordPageFormat.SLOTS; k++) {
-                        long w = s.get(Le.LONG, RecordPageFormat.slotOffset(rp, k));
+                        long w = media.segment().get(Le.LONG, RecordPageFormat.slotOffset(rp, k));
                         if (w == 0) {
                             continue;
                         }
