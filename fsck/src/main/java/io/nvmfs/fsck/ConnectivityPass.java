@@ -61,6 +61,8 @@ final class ConnectivityPass {
                 } else if (st.report.problem(Problem.CN04, "inode " + ino, st.nlink[ino] + " links")) {
                     if (link(ino)) {
                         st.refs[ino] = 1;
+                    } else {
+                        st.report.failed("inode " + ino, "no /lost+found to link it into");
                     }
                 }
             }
@@ -167,6 +169,9 @@ final class ConnectivityPass {
             }
             if (link(top)) {
                 st.parentOf[top] = lostFound;
+            } else {
+                st.report.failed("directory " + top, "no /lost+found to link it into");
+                st.parentOf[top] = 1; // left as it is; not reported again for its subtree
             }
         } else {
             st.parentOf[top] = 1; // as if reconnected, so its subtree is not reported again

@@ -41,6 +41,7 @@ final class DirectoryPass {
         for (int p = 0; p < pages.length; p++) {
             long base = pages[p] << 12;
             int off = 0;
+            int prev = -1;
             while (off < DirentFormat.PAGE) {
                 long at = base + off;
                 long ino = s.get(Le.LONG, at + DirentFormat.OFF_INO);
@@ -50,14 +51,21 @@ final class DirectoryPass {
                 if (recLen < DirentFormat.HEADER || (recLen & 7) != 0 || off + recLen > DirentFormat.PAGE
                         || (ino != 0 && (nameLen == 0 || DirentFormat.needed(nameLen) > recLen))) {
                     if (st.report.problem(Problem.DR01, where, "rec_len " + recLen + ", name_len " + nameLen)) {
-                        st.writer.zero(at, DirentFormat.HEADER);
-                        st.writer.putShort(at + DirentFormat.OFF_REC_LEN, (short) (DirentFormat.PAGE - off));
+                        if (prev >= 0) {
+                            // The record before it is valid: it absorbs the rest of the page as slack
+                            // (a tail shorter than a header could hold no record of its own).
+                            st.writer.putShort(base + prev + DirentFormat.OFF_REC_LEN, (short) (DirentFormat.PAGE - prev));
+                        } else {
+                            st.writer.zero(at, DirentFormat.HEADER);
+                            st.writer.putShort(at + DirentFormat.OFF_REC_LEN, (short) DirentFormat.PAGE);
+                        }
                     }
                     break;
                 }
                 if (ino != 0) {
                     checkEntry(st, dir, at, ino, nameLen, where, hashes, offsets);
                 }
+                prev = off;
                 off += recLen;
             }
         }

@@ -119,6 +119,18 @@ final class DuplicateBlockPass {
         }
         if (dir) {
             InodePass.checkDirectoryShape(st, img, "inode " + ino);
+        } else if (Mode.isLink(img.mode()) && !(img.logical.size() > 0 && img.logical.get(0) == 0)) {
+            // The block it lost held the target: a link without one is invalid, as pass 4 would say.
+            if (st.report.problem(Problem.IN11, "inode " + ino, "size " + img.size() + ", no data")) {
+                st.writer.zero(img.offset, InodeFormat.SIZE);
+                st.type[ino] = 0;
+                for (int i = 0; i < st.claims.size(); i++) {
+                    if (Claim.claimant(st.claims.get(i)) == ino) {
+                        dropped.set(i);
+                    }
+                }
+                return;
+            }
         }
         img.pages(img.dataPages() + img.chainPagesNeeded() + (img.xattrPage() != 0 ? 1 : 0));
         img.write(st.writer, st.seg);

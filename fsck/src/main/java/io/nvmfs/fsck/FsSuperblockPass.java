@@ -1,7 +1,6 @@
 package io.nvmfs.fsck;
 
 import io.nvmfs.core.FsSuperblockFormat;
-import io.nvmfs.core.InodeTable;
 import io.nvmfs.core.Le;
 import io.nvmfs.nvmpg.OwnerTableFormat;
 import io.nvmfs.nvmpg.Pages;
@@ -12,11 +11,8 @@ import io.nvmfs.nvmpg.Pages;
  * <p>Contract: on return from {@link #run} {@code sb} is the byte offset of a filesystem
  * superblock whose header is valid (or rebuilt), the metadata owner's root slot names it, and
  * {@code journalPage} / {@code journalOrder} are its journal fields (claimed, or marked for
- * replacement). {@link #loadChunks}, run after the journal replay, leaves in {@code chunkPage}
- * the chunks that are
- * aligned, inside the allocatable space and contiguous from chunk 0, each claimed for the
- * metadata owner. A namespace without a findable superblock or without chunk 0 ends fsck
- * ({@link FsckAbort}): there is no inode table left to check.
+ * replacement). The chunk list it points to is {@link InodeTableChunks}' job.
+ * A namespace without a findable superblock ends fsck ({@link FsckAbort}).
  */
 final class FsSuperblockPass {
     private FsSuperblockPass() {}
@@ -43,14 +39,32 @@ final class FsSuperblockPass {
         if (!st.inBuddySpace(page, 0)) {
             return false;
         }
-        long off = page << 12;
-        return FsSuperblockFormat.problem(st.seg, off) == null
-                && st.seg.get(Le.LONG, off + FsSuperblockFormat.OFF_UUID) == st.uuid.getMostSignificantBits()
-                && st.seg.get(Le.LONG, off + FsSuperblockFormat.OFF_UUID + 8) == st.uuid.getLeastSignificantBits();
+        return FsSuperblockFormat.problem(st.seg, page << 12) == null && uuidMatches(st, page);
+    }
+
+    /**
+     * A page whose header fails its checks but which is still recognisably this filesystem's
+     * superblock: it keeps the magic, or this namespace's UUID, or a chunk-0 pointer to a page
+     * holding the root inode. One damaged field cannot take away all three.
+     */
+    private static boolean resemblesSuperblock(CheckState st, long page) {
+        return st.inBuddySpace(page, 0) && marks(st, page) >= 1;
+    }
+
+    /** How many of the superblock's marks the page carries: the magic, the UUID, chunk 0's pointer. */
+    private static int marks(CheckState st, long page) {
+        return (hasMagic(st, page) ? 1 : 0) + (uuidMatches(st, page) ? 1 : 0)
+                + (InodeTableChunks.holdsRoot(st, st.seg.get(Le.LONG, FsSuperblockFormat.chunkSlot(page << 12, 0))) ? 1 : 0);
     }
 
     private static boolean hasMagic(CheckState st, long page) {
-        return st.inBuddySpace(page, 0) && st.seg.get(Le.LONG, (page << 12) + FsSuperblockFormat.OFF_MAGIC) == FsSuperblockFormat.MAGIC;
+        return st.seg.get(Le.LONG, (page << 12) + FsSuperblockFormat.OFF_MAGIC) == FsSuperblockFormat.MAGIC;
+    }
+
+    private static boolean uuidMatches(CheckState st, long page) {
+        long off = page << 12;
+        return st.seg.get(Le.LONG, off + FsSuperblockFormat.OFF_UUID) == st.uuid.getMostSignificantBits()
+                && st.seg.get(Le.LONG, off + FsSuperblockFormat.OFF_UUID + 8) == st.uuid.getLeastSignificantBits();
     }
 
     private static void locate(CheckState st) {
@@ -68,22 +82,23 @@ final class FsSuperblockPass {
             }
         }
         if (found < 0) {
-            if (hasMagic(st, pointer)) {
+            if (resemblesSuperblock(st, pointer)) {
                 st.sb = pointer << 12; // the header is damaged; checkHeader rebuilds it
                 return;
             }
-            // Pointer and header both damaged: a metadata page that still has the magic is the superblock.
+            // Pointer and header both damaged: a metadata page that still resembles one is the superblock.
             for (int i = 0; i < st.records.size() && found < 0; i++) {
                 long r = st.records.get(i);
-                if (Rec.order(r) == 0 && Rec.slot(r) == st.metaSlot && hasMagic(st, Rec.page(r))) {
+                if (Rec.order(r) == 0 && Rec.slot(r) == st.metaSlot && resemblesSuperblock(st, Rec.page(r))) {
                     found = Rec.page(r);
                 }
             }
         }
         if (found < 0) {
             // Last resort (the metadata owner itself was lost): look at every page, up to 16 GiB in.
+            // Any page may hold anything here, so a damaged header must keep two of its three marks.
             for (long page = 3; page < Math.min(st.usableEnd(), 1L << 22) && found < 0; page++) {
-                if (isSuperblock(st, page)) {
+                if (isSuperblock(st, page) || marks(st, page) >= 2) {
                     found = page;
                 }
             }
@@ -135,39 +150,5 @@ final class FsSuperblockPass {
         if (!journalKnown) {
             st.needNewJournal = true;
         }
-    }
-
-    /** After the journal replay: the replay may rewrite chunk pointers (they are journaled). */
-    static void loadChunks(CheckState st) {
-        int k = 0;
-        long[] pages = new long[FsSuperblockFormat.MAX_CHUNKS];
-        for (; k < FsSuperblockFormat.MAX_CHUNKS; k++) {
-            long page = st.seg.get(Le.LONG, FsSuperblockFormat.chunkSlot(st.sb, k));
-            if (page == 0) {
-                break;
-            }
-            if (!st.inBuddySpace(page, InodeTable.chunkOrder(k))) {
-                if (k == 0) {
-                    throw new FsckAbort("inode-table chunk 0 pointer " + Pages.hex(page)
-                            + " is invalid: the root inode is lost; fsck cannot rebuild the inode table");
-                }
-                if (st.report.problem(Problem.FS03, "inode-table chunk " + k,
-                        "page " + Pages.hex(page) + " order " + InodeTable.chunkOrder(k))) {
-                    for (int j = k; j < FsSuperblockFormat.MAX_CHUNKS; j++) {
-                        if (st.seg.get(Le.LONG, FsSuperblockFormat.chunkSlot(st.sb, j)) != 0) {
-                            st.writer.putLong(FsSuperblockFormat.chunkSlot(st.sb, j), 0L);
-                        }
-                    }
-                }
-                break;
-            }
-            pages[k] = page;
-            st.claims.add(Claim.of(page, InodeTable.chunkOrder(k), true, Claim.SYSTEM_META));
-        }
-        if (k == 0) {
-            throw new FsckAbort("the inode table has no chunk: the root inode is lost; fsck cannot rebuild the inode table");
-        }
-        st.chunkPage = java.util.Arrays.copyOf(pages, k);
-        st.inodeCapacity = InodeTable.chunkStart(k);
     }
 }

@@ -68,7 +68,7 @@ public final class Fsck {
                 return finish(report, ExitCode.CLEAN, summary);
             }
             JournalPass.run(st, privateMapping);
-            FsSuperblockPass.loadChunks(st);
+            InodeTableChunks.load(st);
             SystemOverlap.run(st);
             pass(report, "Pass 4: inodes and extent maps");
             InodePass.run(st, System.currentTimeMillis() / 1000);

@@ -2,6 +2,7 @@ package io.nvmfs.fsck;
 
 import io.nvmfs.nvmpg.CorruptNamespaceException;
 import io.nvmfs.nvmpg.Layout;
+import io.nvmfs.nvmpg.Media;
 import io.nvmfs.nvmpg.Pages;
 import io.nvmfs.nvmpg.Superblock;
 import io.nvmfs.nvmpg.SuperblockFormat;
@@ -48,6 +49,17 @@ final class NamespaceSuperblockPass {
             backupProblem = e.getMessage();
         }
         if (primary == null && backup == null) {
+            Superblock merged = merged(st, primaryOff, Pages.toBytes(nsPages - 1), nsPages);
+            if (merged != null) {
+                st.totalPages = merged.totalPages();
+                st.uuid = merged.uuid();
+                st.label = merged.label();
+                if (st.report.problem(Problem.SB04, "pages 0x1 and " + Pages.hex(nsPages - 1), strip(primaryProblem))) {
+                    rewrite(st, Pages.toBytes(nsPages - 1), merged);
+                    rewrite(st, primaryOff, merged);
+                }
+                return;
+            }
             if (!SuperblockFormat.hasMagic(st.media, primaryOff) && !SuperblockFormat.hasMagic(st.media, backupOff)) {
                 throw new FsckAbort("no nvmpg superblock (neither copy has the magic): not an nvmfs namespace;"
                         + " create one with 'nvmfs mkfs'");
@@ -76,6 +88,77 @@ final class NamespaceSuperblockPass {
         if (backup == null && st.report.problem(Problem.SB02, "page " + Pages.hex(backupPage), strip(backupProblem))) {
             rewrite(st, backupOff, good);
         }
+    }
+
+    /** At most this many differing bytes are tried in every combination (2^12 checksums). */
+    private static final int MAX_MERGED_BYTES = 12;
+
+    /**
+     * Both copies fail, but they were written equal, and most of a copy is fixed by the format
+     * and the mapping (magic, version, features, geometry, owner table, backup page): those
+     * fields are written from what they must be, and only the bytes no rule gives (UUID, format
+     * time, label, CRC) are taken from one copy or the other, trying each mix of the bytes where
+     * the copies differ. The first mix whose CRC and fields validate is the superblock. A wrong
+     * mix passes the CRC with odds 2^-32 per try; a page that never was a superblock has no
+     * CRC to pass.
+     */
+    private static Superblock merged(CheckState st, long primaryOff, long backupOff, long nsPages) {
+        byte[] a = st.seg.asSlice(primaryOff, SuperblockFormat.SIZE).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        byte[] b = st.seg.asSlice(backupOff, SuperblockFormat.SIZE).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        int[] diff = new int[MAX_MERGED_BYTES];
+        int n = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] != b[i] && freeByte(i)) {
+                if (n == MAX_MERGED_BYTES) {
+                    return null;
+                }
+                diff[n++] = i;
+            }
+        }
+        // Native scratch: the CRC helper reads through a ByteBuffer, which heap segments over long[] cannot give.
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment mix = arena.allocate(Pages.SIZE, Pages.SIZE);
+            Media scratch = Media.ofMemory(mix, io.nvmfs.nvmpg.Persistence.NONE);
+            for (int mask = 0; mask < 1 << n; mask++) {
+                java.lang.foreign.MemorySegment.copy(a, 0, mix, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, a.length);
+                for (int j = 0; j < n; j++) {
+                    if ((mask & 1 << j) != 0) {
+                        mix.set(java.lang.foreign.ValueLayout.JAVA_BYTE, diff[j], b[diff[j]]);
+                    }
+                }
+                writeFixedFields(mix, nsPages);
+                try {
+                    return SuperblockFormat.read(scratch, 0, nsPages);
+                } catch (CorruptNamespaceException e) {
+                    // not this mix
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Bytes of a copy no rule determines: UUID, format time, label and CRC. */
+    private static boolean freeByte(int i) {
+        return i >= SuperblockFormat.OFF_UUID && i < SuperblockFormat.OFF_UUID + 16
+                || i >= SuperblockFormat.OFF_FORMAT_TIME && i < SuperblockFormat.OFF_LABEL + SuperblockFormat.LABEL_BYTES
+                || i >= SuperblockFormat.OFF_CRC && i < SuperblockFormat.OFF_CRC + 4;
+    }
+
+    /** Every other byte of the first 256, as the format and a namespace of {@code nsPages} fix it (see FORMAT.md). */
+    private static void writeFixedFields(java.lang.foreign.MemorySegment s, long nsPages) {
+        for (int i = 0; i < SuperblockFormat.SIZE; i++) {
+            if (!freeByte(i)) {
+                s.set(java.lang.foreign.ValueLayout.JAVA_BYTE, i, (byte) 0);
+            }
+        }
+        s.set(Media.LONG, SuperblockFormat.OFF_MAGIC, SuperblockFormat.MAGIC);
+        s.set(Media.INT, SuperblockFormat.OFF_VERSION, SuperblockFormat.VERSION);
+        s.set(Media.INT, SuperblockFormat.OFF_PAGE_SIZE, Pages.SIZE);
+        s.set(Media.INT, SuperblockFormat.OFF_MAX_ORDER, Pages.MAX_ORDER);
+        s.set(Media.LONG, SuperblockFormat.OFF_TOTAL_PAGES, nsPages);
+        s.set(Media.LONG, SuperblockFormat.OFF_OWNER_TABLE, Layout.OWNER_TABLE_PAGE);
+        s.set(Media.INT, SuperblockFormat.OFF_OWNER_SLOTS, io.nvmfs.nvmpg.OwnerTableFormat.SLOTS);
+        s.set(Media.LONG, SuperblockFormat.OFF_BACKUP_PAGE, nsPages - 1);
     }
 
     /**

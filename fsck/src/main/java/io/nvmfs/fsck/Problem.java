@@ -13,6 +13,7 @@ public enum Problem {
     SB01("primary namespace superblock is invalid", "rewrite it from the backup", true),
     SB02("backup namespace superblock is invalid", "rewrite it from the primary", true),
     SB03("both namespace superblocks are invalid", "rebuild them from the filesystem superblock", false),
+    SB04("both namespace superblocks are damaged, in different bytes", "rebuild them from the bytes that agree with the checksum", false),
     // Pass 2: owners and nvmpg records
     RC01("owner slot state word is invalid for a known owner", "rewrite the state word", true),
     RC02("owner slot holds an owner nvmfs does not know", "clear the slot", false),
@@ -29,6 +30,8 @@ public enum Problem {
     FS02("filesystem superblock header is invalid", "rebuild the header from the namespace", false),
     FS03("inode-table chunk pointer is invalid", "end the inode table before it", false),
     FS04("filesystem superblock clean flag is neither 0 nor 1", "set it", true),
+    FS05("inode-table chunk pointer does not name the chunk", "point it at the chunk found among the metadata blocks", false),
+    FS06("inode-table chunk is lost", "allocate an empty chunk in its place (its inodes are lost)", false),
     JR01("journal location does not fit the namespace", "create a new empty journal", false),
     JR02("one journal header slot is invalid", "rewrite it", true),
     JR03("both journal header slots are invalid", "reset the journal", false),

@@ -40,6 +40,16 @@ final class Report {
     }
 
     /**
+     * A repair the user accepted could not be carried out (no inode or page left for it): says
+     * so, and counts the problem as left uncorrected, so the exit code does not claim it fixed.
+     */
+    void failed(String subject, String why) {
+        say("  " + subject + ": the repair could not be made (" + why + ")");
+        fixed--;
+        unfixed++;
+    }
+
+    /**
      * Reports one problem and answers whether to repair it. The caller repairs only on true,
      * and must leave the namespace unchanged on false.
      */

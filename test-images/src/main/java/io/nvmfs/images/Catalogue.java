@@ -38,6 +38,11 @@ public final class Catalogue {
                 p.s.set(ValueLayout.JAVA_BYTE, 4096 + 100, (byte) 0x77);
                 p.s.set(ValueLayout.JAVA_BYTE, p.s.byteSize() - 4096 + 100, (byte) 0x77);
             }),
+            c("f_sb04_superblocks_damaged_differently", "SB04",
+                "both namespace superblock copies damaged, the primary's label and the backup's UUID", Recipe.TREE, p -> {
+                p.s.set(ValueLayout.JAVA_BYTE, 4096 + 100, (byte) 0x77);
+                flip(p, p.s.byteSize() - 4096 + 45);
+            }),
             c("f_rc01_owner_state", "RC01", "data owner's state word CRC half damaged", Recipe.TREE,
                 p -> flip(p, OwnerTableFormat.slotOffset(p.slot("fs-data")) + 5)),
             c("f_rc02_unknown_owner", "RC02", "a live owner nvmfs does not know", Recipe.TREE,
@@ -71,6 +76,15 @@ public final class Catalogue {
                     k++;
                 }
                 p.s.set(Le.LONG, FsSuperblockFormat.chunkSlot(p.sb(), k), 0x12345L);
+            }),
+            c("f_fs05_chunk_pointer_lost", "FS05", "inode-table chunk 0's pointer zeroed (the chunk itself intact)", Recipe.TREE,
+                p -> p.s.set(Le.LONG, FsSuperblockFormat.chunkSlot(p.sb(), 0), 0L)),
+            c("f_fs05_middle_chunk_pointer", "FS05", "inode-table chunk 1's pointer zeroed, chunk 2 after it in use", Recipe.TREE,
+                p -> p.s.set(Le.LONG, FsSuperblockFormat.chunkSlot(p.sb(), 1), 0L)),
+            c("f_fs06_chunk_zero_lost", "FS06", "inode-table chunk 0 wiped and its pointer zeroed", Recipe.TREE, p -> {
+                long chunk = p.s.get(Le.LONG, FsSuperblockFormat.chunkSlot(p.sb(), 0));
+                p.s.asSlice(chunk << 12, 4096).fill((byte) 0);
+                p.s.set(Le.LONG, FsSuperblockFormat.chunkSlot(p.sb(), 0), 0L);
             }),
             c("f_fs04_clean_flag", "FS04", "clean flag set to 7", Recipe.TREE,
                 p -> p.s.set(Le.LONG, p.sb() + FsSuperblockFormat.OFF_CLEAN, 7L)),

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Seeded mutation of metadata bytes: for each mutated image, fsck -y must finish (no exception,
- * no hang) with a documented exit code; when it repaired, a second run must exit 0, and the
- * repaired image must attach and read back whole (every directory, file, link and xattr).
+ * no hang) and repair it (exit 0 or 1: giving up with exit 8, or leaving errors with exit 4,
+ * fails the test); when it repaired, a second run must exit 0, and the repaired image must
+ * attach and read back whole (every directory, file, link and xattr).
  * {@code -Dfuzz.images=N} runs N images (default 10,000), {@code -Dfuzz.seed=S} picks the seed.
  */
 class FuzzTest {
@@ -95,9 +96,9 @@ class FuzzTest {
         }
         System.out.printf("fuzz: %d images (seed %d): %d repaired, %d unchanged-clean, %d beyond repair (exit 8)%n",
                 IMAGES, SEED, repaired, clean, unrecoverable.size());
-        unrecoverable.stream().limit(20).forEach(s -> System.out.println("  beyond repair: " + s));
+        unrecoverable.stream().limit(100).forEach(s -> System.out.println("  beyond repair: " + s));
         assertTrue(repaired > IMAGES / 4, "most mutations must be found and repaired: " + repaired);
-        assertTrue(unrecoverable.size() <= IMAGES / 100,
+        assertTrue(unrecoverable.isEmpty(),
                 "fsck gave up (exit 8) on " + unrecoverable.size() + " images; first: " + unrecoverable.stream().limit(5).toList());
     }
 
