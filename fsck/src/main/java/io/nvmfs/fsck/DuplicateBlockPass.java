@@ -52,16 +52,13 @@ final class DuplicateBlockPass {
         for (Map.Entry<Integer, LongList> e : lost.entrySet()) {
             rewrite(st, e.getKey(), e.getValue(), dropped);
         }
-        LongList kept = new LongList();
+        int kept = 0; // compacted in place: a copy would be one more long per block
         for (int i = 0; i < claims.size(); i++) {
             if (!dropped.get(i)) {
-                kept.add(claims.get(i));
+                claims.set(kept++, claims.get(i));
             }
         }
-        claims.clear();
-        for (int i = 0; i < kept.size(); i++) {
-            claims.add(kept.get(i));
-        }
+        claims.truncate(kept);
     }
 
     /** True if the loser's inode is to be rewritten without the block. */

@@ -32,7 +32,7 @@ final class SpacePass {
         if (st.needNewJournal && st.newJournalAccepted) {
             newJournal(st, alloc);
         }
-        LongList want = new LongList();
+        LongList want = new LongList(st.claims.size());
         LongList ownerless = new LongList();
         for (int i = 0; i < st.claims.size(); i++) {
             long c = st.claims.get(i);
