@@ -22,6 +22,9 @@ final class InodeCache {
 
     InodeCache(long maxBytes) {
         cache = Caffeine.newBuilder()
+                // Maintenance (eviction, buffer drains) on the calling thread: the default hands it
+                // to the common pool, one thread wake-up per few cache writes on every metadata call.
+                .executor(Runnable::run)
                 .maximumWeight(Math.max(maxBytes, 1 << 20))
                 .weigher((Long k, Inode n) -> (int) Math.min(Integer.MAX_VALUE,
                         INODE_WEIGHT + (n.directory == null ? 0 : n.directory.bytes())))
