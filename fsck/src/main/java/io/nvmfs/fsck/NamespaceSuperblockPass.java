@@ -51,13 +51,7 @@ final class NamespaceSuperblockPass {
         if (primary == null && backup == null) {
             Superblock merged = merged(st, primaryOff, Pages.toBytes(nsPages - 1), nsPages);
             if (merged != null) {
-                st.totalPages = merged.totalPages();
-                st.uuid = merged.uuid();
-                st.label = merged.label();
-                if (st.report.problem(Problem.SB04, "pages 0x1 and " + Pages.hex(nsPages - 1), strip(primaryProblem))) {
-                    rewrite(st, Pages.toBytes(nsPages - 1), merged);
-                    rewrite(st, primaryOff, merged);
-                }
+                rebuildBoth(st, Problem.SB04, merged, strip(primaryProblem));
                 return;
             }
             if (!SuperblockFormat.hasMagic(st.media, primaryOff) && !SuperblockFormat.hasMagic(st.media, backupOff)) {
@@ -69,13 +63,7 @@ final class NamespaceSuperblockPass {
                 throw new FsckAbort("both namespace superblock copies are invalid (primary: " + primaryProblem
                         + "; backup: " + backupProblem + ") and no filesystem superblock names the namespace's UUID");
             }
-            st.totalPages = rebuilt.totalPages();
-            st.uuid = rebuilt.uuid();
-            st.label = rebuilt.label();
-            if (st.report.problem(Problem.SB03, "pages 0x1 and " + Pages.hex(nsPages - 1), strip(primaryProblem))) {
-                rewrite(st, Pages.toBytes(nsPages - 1), rebuilt);
-                rewrite(st, primaryOff, rebuilt);
-            }
+            rebuildBoth(st, Problem.SB03, rebuilt, strip(primaryProblem));
             return;
         }
         Superblock good = primary != null ? primary : backup;
@@ -87,6 +75,18 @@ final class NamespaceSuperblockPass {
         }
         if (backup == null && st.report.problem(Problem.SB02, "page " + Pages.hex(backupPage), strip(backupProblem))) {
             rewrite(st, backupOff, good);
+        }
+    }
+
+    /** Adopts {@code sb} (both copies were invalid) and, with the repair accepted, writes it as both: backup first. */
+    private static void rebuildBoth(CheckState st, Problem problem, Superblock sb, String detail) {
+        st.totalPages = sb.totalPages();
+        st.uuid = sb.uuid();
+        st.label = sb.label();
+        long last = sb.backupPage();
+        if (st.report.problem(problem, "pages 0x1 and " + Pages.hex(last), detail)) {
+            rewrite(st, Pages.toBytes(last), sb);
+            rewrite(st, Pages.toBytes(Layout.PRIMARY_SUPERBLOCK_PAGE), sb);
         }
     }
 
