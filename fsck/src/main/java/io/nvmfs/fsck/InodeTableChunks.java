@@ -39,7 +39,7 @@ final class InodeTableChunks {
     }
 
     private void load() {
-        st.records.sort(); // for recorded(); pass 4b sorts them too
+        st.records.sort(); // isChunk looks records up; pass 4b sorts them again (cheap when sorted)
         for (int k = 0; k < pointer.length; k++) {
             pointer[k] = st.seg.get(Le.LONG, FsSuperblockFormat.chunkSlot(st.sb, k));
         }

@@ -45,6 +45,13 @@ final class Report {
      */
     void failed(String subject, String why) {
         say("  " + subject + ": the repair could not be made (" + why + ")");
+        for (int i = findings.size() - 1; i >= 0; i--) {
+            Finding f = findings.get(i);
+            if (f.subject().equals(subject) && f.fixed()) {
+                findings.set(i, new Finding(f.problem(), f.subject(), f.detail(), false));
+                break;
+            }
+        }
         fixed--;
         unfixed++;
     }
