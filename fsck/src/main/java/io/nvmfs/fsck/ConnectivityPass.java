@@ -26,22 +26,24 @@ final class ConnectivityPass {
 
     private final CheckState st;
     private final DirectoryEditor editor;
-    private final int cap;
-    private final int[] dirEntry;
+    private final SpaceAllocator alloc;
+    private int cap;
+    private int[] dirEntry;
     private byte[] state;
     private int lostFound;
 
-    private ConnectivityPass(CheckState st, DirectoryEditor editor) {
+    private ConnectivityPass(CheckState st, DirectoryEditor editor, SpaceAllocator alloc) {
         this.st = st;
         this.editor = editor;
+        this.alloc = alloc;
         this.cap = (int) st.inodeCapacity;
         this.dirEntry = new int[cap];
         st.refs = new int[cap];
         st.parentOf = new int[cap];
     }
 
-    static void run(CheckState st, DirectoryEditor editor) {
-        new ConnectivityPass(st, editor).run();
+    static void run(CheckState st, DirectoryEditor editor, SpaceAllocator alloc) {
+        new ConnectivityPass(st, editor, alloc).run();
     }
 
     private void run() {
@@ -228,7 +230,10 @@ final class ConnectivityPass {
         while (ino < cap && st.type[ino] != 0) {
             ino++;
         }
-        if (ino >= cap || !st.report.problem(Problem.CN06, "/lost+found", null)) {
+        if (!st.report.problem(Problem.CN06, "/lost+found", null)) {
+            return false;
+        }
+        if (ino >= cap && !growTable()) {
             return false;
         }
         InodeImage img = new InodeImage();
@@ -256,6 +261,37 @@ final class ConnectivityPass {
         st.parentOf[ino] = 1;
         state[ino] = REACHABLE;
         lostFound = ino;
+        return true;
+    }
+
+    /**
+     * Every inode is in use: adds the next inode-table chunk, as fs-core does when it runs out
+     * (an empty block of the metadata owner, then its pointer), and widens the per-inode arrays.
+     * False when the table is at its last chunk or no block is free.
+     */
+    private boolean growTable() {
+        int k = st.chunkPage.length;
+        if (k >= io.nvmfs.core.FsSuperblockFormat.MAX_CHUNKS) {
+            return false;
+        }
+        int order = io.nvmfs.core.InodeTable.chunkOrder(k);
+        long page = alloc.allocate(order, true, Claim.SYSTEM_META);
+        if (page < 0) {
+            return false;
+        }
+        st.writer.zero(page << 12, (1L << order) << 12);
+        st.writer.putLong(io.nvmfs.core.FsSuperblockFormat.chunkSlot(st.sb, k), page);
+        st.chunkPage = java.util.Arrays.copyOf(st.chunkPage, k + 1);
+        st.chunkPage[k] = page;
+        st.inodeCapacity = io.nvmfs.core.InodeTable.chunkStart(k + 1);
+        cap = (int) st.inodeCapacity;
+        st.type = java.util.Arrays.copyOf(st.type, cap);
+        st.nlink = java.util.Arrays.copyOf(st.nlink, cap);
+        st.parent = java.util.Arrays.copyOf(st.parent, cap);
+        st.refs = java.util.Arrays.copyOf(st.refs, cap);
+        st.parentOf = java.util.Arrays.copyOf(st.parentOf, cap);
+        dirEntry = java.util.Arrays.copyOf(dirEntry, cap);
+        state = java.util.Arrays.copyOf(state, cap);
         return true;
     }
 

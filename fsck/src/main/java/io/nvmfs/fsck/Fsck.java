@@ -78,7 +78,7 @@ public final class Fsck {
             pass(report, "Pass 5: directories");
             DirectoryPass.run(st);
             pass(report, "Pass 6: connectivity");
-            ConnectivityPass.run(st, editor);
+            ConnectivityPass.run(st, editor, alloc);
             pass(report, "Pass 7: link counts");
             LinkCountPass.run(st, editor);
             pass(report, "Pass 8: space");

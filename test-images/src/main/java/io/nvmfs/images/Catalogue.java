@@ -3,6 +3,7 @@ package io.nvmfs.images;
 import io.nvmfs.core.DirentFormat;
 import io.nvmfs.core.FsSuperblockFormat;
 import io.nvmfs.core.InodeFormat;
+import io.nvmfs.core.InodeTable;
 import io.nvmfs.core.JournalCheck;
 import io.nvmfs.core.JournalFormat;
 import io.nvmfs.core.Le;
@@ -200,6 +201,15 @@ public final class Catalogue {
             c("f_cn05_orphans", "CN05", "crash with files unlinked while open", Recipe.ORPHANS, p -> {}),
             c("f_cn06_no_lost_found", "CN06", "a detached file and no /lost+found to put it in", Recipe.TREE,
                 p -> p.s.set(Le.LONG, p.entry(p.ino("/docs/a/b"), "deep.txt"), 0L)),
+            c("f_cn06_full_inode_table", "CN06",
+                "every inode of the one-chunk table in use by a file no entry names: /lost+found needs a new chunk", Recipe.EMPTY, p -> {
+                for (long ino = 2; ino < InodeTable.chunkStart(1); ino++) {
+                    long rec = p.inode(ino);
+                    p.s.set(Le.INT, rec + InodeFormat.OFF_MODE, Mode.S_IFREG | 0644);
+                    p.s.set(Le.INT, rec + InodeFormat.OFF_NLINK, 1);
+                    p.fixInodeCrc(ino);
+                }
+            }),
             c("f_cn07_lost_found_not_dir", "CN07", "/lost+found is a regular file, and a file needs reconnecting", Recipe.TREE, p -> {
                 long entry = p.entry(1, "fragmented");
                 p.s.asSlice(entry + DirentFormat.OFF_NAME, 10).copyFrom(java.lang.foreign.MemorySegment.ofArray(
