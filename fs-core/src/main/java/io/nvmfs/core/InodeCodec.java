@@ -40,7 +40,7 @@ final class InodeCodec {
     /** Decodes and validates the record of {@code ino} at {@code off}; reads its extent chain. */
     static Inode decode(MemorySegment media, long off, long ino, long namespacePages) throws CorruptFsException {
         String where = "inode " + ino;
-        if (media.get(Le.INT, off + InodeFormat.OFF_CRC) != Le.crc32c(media, off, InodeFormat.OFF_CRC)) {
+        if (!InodeFormat.crcMatches(media, off)) {
             throw new CorruptFsException(where, "record checksum mismatch");
         }
         Inode n = new Inode(ino);

@@ -1,5 +1,7 @@
 package io.nvmfs.core;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * On-media inode record, version 1: 256 bytes, always written whole through the journal.
  *
@@ -49,6 +51,11 @@ public final class InodeFormat {
     public static final int OFF_CRC = 252;
 
     private InodeFormat() {}
+
+    /** Whether the record at {@code at} carries the CRC of its bytes 0..251. */
+    public static boolean crcMatches(MemorySegment s, long at) {
+        return s.get(Le.INT, at + OFF_CRC) == Le.crc32c(s, at, OFF_CRC);
+    }
 
     public static long packPhysical(long page, int order) {
         return page | ((long) order << 40);

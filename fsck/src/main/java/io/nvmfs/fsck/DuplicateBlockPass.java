@@ -116,9 +116,9 @@ final class DuplicateBlockPass {
         }
         if (dir) {
             InodePass.checkDirectoryShape(st, img, "inode " + ino);
-        } else if (Mode.isLink(img.mode()) && !(img.logical.size() > 0 && img.logical.get(0) == 0)) {
-            // The block it lost held the target: a link without one is invalid, as pass 4 would say.
-            if (st.report.problem(Problem.IN11, "inode " + ino, "size " + img.size() + ", no data")) {
+        } else if (Mode.isLink(img.mode()) && InodePass.symlinkProblem(img) != null) {
+            // The block it lost held the target: the same check as pass 4's, on what is left.
+            if (st.report.problem(Problem.IN11, "inode " + ino, InodePass.symlinkProblem(img))) {
                 st.writer.zero(img.offset, InodeFormat.SIZE);
                 st.type[ino] = 0;
                 for (int i = 0; i < st.claims.size(); i++) {

@@ -115,7 +115,7 @@ final class InodeImage {
     }
 
     boolean crcMatches() {
-        return rec.get(Le.INT, InodeFormat.OFF_CRC) == Le.crc32c(bytes, 0, InodeFormat.OFF_CRC);
+        return InodeFormat.crcMatches(rec, 0);
     }
 
     long inlineLogical(int i) {

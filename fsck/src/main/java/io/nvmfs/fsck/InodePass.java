@@ -118,13 +118,10 @@ final class InodePass {
         if (dir) {
             change |= checkDirectoryShape(st, img, who);
         } else if (fileType == Mode.S_IFLNK) {
-            long size = img.size();
-            boolean mapped = img.logical.size() > 0 && img.logical.get(0) == 0;
-            if (size < 1 || size > 4095 || !mapped) {
-                if (st.report.problem(Problem.IN11, who, "size " + size + (mapped ? "" : ", no data"))) {
-                    st.writer.zero(img.offset, InodeFormat.SIZE);
-                    return;
-                }
+            String bad = symlinkProblem(img);
+            if (bad != null && st.report.problem(Problem.IN11, who, bad)) {
+                st.writer.zero(img.offset, InodeFormat.SIZE);
+                return;
             }
         } else if (fileType != Mode.S_IFREG && (img.logical.size() > 0 || img.size() != 0 || img.extentPage() != 0)) {
             if (st.report.problem(Problem.IN12, who, "size " + img.size() + ", " + img.logical.size() + " extents")) {
@@ -279,6 +276,13 @@ final class InodePass {
         img.logical.add(logical);
         img.packed.add(packed);
         return false;
+    }
+
+    /** Null if a symlink's record is valid (target of 1..4095 bytes in its first page), else what is wrong. */
+    static String symlinkProblem(InodeImage img) {
+        long size = img.size();
+        boolean mapped = img.logical.size() > 0 && img.logical.get(0) == 0;
+        return size >= 1 && size <= 4095 && mapped ? null : "size " + size + (mapped ? "" : ", no data");
     }
 
     /** A directory's pages cover logical pages 0..n-1 without a hole, and its size is n pages. */

@@ -179,7 +179,7 @@ final class InodeTableChunks {
         int damaged = 0;
         for (int i = 0; i < SLOTS_PER_PAGE; i++) {
             long at = (page << 12) + (long) i * InodeFormat.SIZE;
-            if (!free(at) && !checksummed(at)) {
+            if (!free(at) && !InodeFormat.crcMatches(st.seg, at)) {
                 damaged++;
             }
         }
@@ -190,7 +190,7 @@ final class InodeTableChunks {
         int live = 0;
         for (int i = 0; i < SLOTS_PER_PAGE; i++) {
             long at = (page << 12) + (long) i * InodeFormat.SIZE;
-            if (st.seg.get(Le.INT, at + InodeFormat.OFF_MODE) != 0 && checksummed(at)) {
+            if (st.seg.get(Le.INT, at + InodeFormat.OFF_MODE) != 0 && InodeFormat.crcMatches(st.seg, at)) {
                 live++;
             }
         }
@@ -206,18 +206,13 @@ final class InodeTableChunks {
         return true;
     }
 
-    private boolean checksummed(long at) {
-        return st.seg.get(Le.INT, at + InodeFormat.OFF_CRC) == Le.crc32c(st.seg, at, InodeFormat.OFF_CRC);
-    }
-
     /** The page is chunk 0 as far as its contents tell: inode 1 has a good checksum and is a directory. */
     static boolean holdsRoot(CheckState st, long page) {
         if (!st.inBuddySpace(page, 0)) {
             return false;
         }
         long at = (page << 12) + InodeTable.ROOT * InodeFormat.SIZE;
-        return st.seg.get(Le.INT, at + InodeFormat.OFF_CRC) == Le.crc32c(st.seg, at, InodeFormat.OFF_CRC)
-                && Mode.isDir(st.seg.get(Le.INT, at + InodeFormat.OFF_MODE));
+        return InodeFormat.crcMatches(st.seg, at) && Mode.isDir(st.seg.get(Le.INT, at + InodeFormat.OFF_MODE));
     }
 
     /** Whether the block overlaps a claim made so far (record pages, superblock, journal, earlier chunks). */
@@ -234,7 +229,7 @@ final class InodeTableChunks {
 
     /** The first aligned block of {@code order} that no record and no claim covers; -1 if none. */
     private long unclaimedBlock(int order) {
-        LongList taken = new LongList();
+        LongList taken = new LongList(st.records.size() + st.claims.size());
         for (int i = 0; i < st.records.size(); i++) {
             long r = st.records.get(i);
             taken.add(Claim.of(Rec.page(r), Rec.order(r), true, Claim.SYSTEM_META));
@@ -243,15 +238,6 @@ final class InodeTableChunks {
             taken.add(st.claims.get(i));
         }
         taken.sort();
-        long size = 1L << order;
-        long candidate = 3 + size - 1 & -size;
-        for (int i = 0; i < taken.size(); i++) {
-            long c = taken.get(i);
-            if (Claim.page(c) >= candidate + size) {
-                break;
-            }
-            candidate = Math.max(candidate, Claim.end(c) + size - 1 & -size);
-        }
-        return candidate + size <= st.usableEnd() ? candidate : -1;
+        return SpaceAllocator.firstFree(taken, order, st.usableEnd());
     }
 }

@@ -17,22 +17,29 @@ final class SpaceAllocator {
 
     /** First free aligned block of {@code order} pages, claimed for {@code claimant}; -1 if none. */
     long allocate(int order, boolean meta, int claimant) {
-        long size = 1L << order;
-        LongList c = st.claims;
-        long candidate = align(3, size);
-        for (int i = 0; i <= c.size(); i++) {
-            long nextStart = i < c.size() ? Claim.page(c.get(i)) : st.usableEnd();
-            if (candidate + size <= nextStart) {
-                long claim = Claim.of(candidate, order, meta, claimant);
-                insertSorted(claim);
-                own.add(candidate);
-                return candidate;
-            }
-            if (i < c.size()) {
-                candidate = Math.max(candidate, align(Claim.end(c.get(i)), size));
-            }
+        long page = firstFree(st.claims, order, st.usableEnd());
+        if (page >= 0) {
+            insertSorted(Claim.of(page, order, meta, claimant));
+            own.add(page);
         }
-        return -1;
+        return page;
+    }
+
+    /**
+     * The first block of {@code order}, aligned to its size, inside the allocatable space up to
+     * {@code end} that no claim in {@code sorted} (sorted by page) overlaps; -1 if none.
+     */
+    static long firstFree(LongList sorted, int order, long end) {
+        long size = 1L << order;
+        long candidate = align(3, size);
+        for (int i = 0; i < sorted.size(); i++) {
+            long c = sorted.get(i);
+            if (candidate + size <= Claim.page(c)) {
+                break;
+            }
+            candidate = Math.max(candidate, align(Claim.end(c), size));
+        }
+        return candidate + size <= end ? candidate : -1;
     }
 
     boolean allocatedHere(long page) {
