@@ -97,20 +97,21 @@ final class Directory {
      * Adds to {@code tx} the writes that insert {@code name → ino}; returns the entry's offset.
      * The caller has made sure there is room ({@link #hasRoomFor}).
      */
-    long planInsert(Transaction tx, MemorySegment media, Inode dir, Name name, long ino, int type) {
+    long planInsert(Transaction tx, FsCore fs, Inode dir, Name name, long ino, int type) throws FsException {
+        MemorySegment media = fs.seg;
         int need = DirentFormat.needed(name.bytes.length);
         int p = findPage(need);
         long base = physical(dir, p);
         int off = 0;
         while (off < DirentFormat.PAGE) {
             long at = base + off;
-            int recLen = recLen(media, at);
+            int recLen = checkedRecLen(fs, base, off, dir, p);
             int used = used(media, at);
             if (used == 0) {
                 // A run of unused records is one hole: fold it into its first record.
                 int run = recLen;
                 while (off + run < DirentFormat.PAGE && run < need && used(media, base + off + run) == 0) {
-                    run += recLen(media, base + off + run);
+                    run += checkedRecLen(fs, base, off + run, dir, p);
                 }
                 if (run >= need) {
                     tx.write(base + off, record(name, ino, type, run));
@@ -127,6 +128,20 @@ final class Directory {
             off += recLen;
         }
         throw new IllegalStateException("directory " + dir.ino + " page " + p + " lost the room its index promised");
+    }
+
+    /**
+     * The record length at {@code off}, refusing one that cannot be (shorter than a header, or
+     * past the page): the page changed under the index, and walking on would loop forever on a
+     * zero length. Fails the call (EIO, and the filesystem goes read-only) instead of hanging it.
+     */
+    private static int checkedRecLen(FsCore fs, long base, int off, Inode dir, int p) throws FsException {
+        int recLen = recLen(fs.seg, base + off);
+        if (recLen < DirentFormat.HEADER || off + recLen > DirentFormat.PAGE) {
+            throw fs.corrupt(new CorruptFsException("directory " + dir.ino,
+                    "page " + p + " offset " + off + ": record length " + recLen));
+        }
+        return recLen;
     }
 
     private static int recLen(MemorySegment media, long at) {

@@ -76,9 +76,36 @@ final class Journal {
 
     /** Writes an empty journal (header slot A valid, slot B zero) into the block at {@code base}. */
     static void format(Media media, long base, long size) {
+        long firstSeq = firstUnusedSeq(media.segment(), base + 4096, size - 4096);
         media.segment().asSlice(base, 4096).fill((byte) 0);
-        JournalHeader.write(media, base, JournalFormat.SLOT_A, new JournalHeader(JournalFormat.SLOT_A, 1, 0, 1, size - 4096));
+        JournalHeader.write(media, base, JournalFormat.SLOT_A, new JournalHeader(JournalFormat.SLOT_A, 1, 0, firstSeq, size - 4096));
         media.persist(base, 4096);
+    }
+
+    /**
+     * One past the largest seq of any intact record (right magic, sane length, CRC) left in the
+     * log area, at least 1. An empty journal starts there: replay accepts only the exact next seq,
+     * so the records a filesystem made earlier on the same blocks (mkfs over an old nvmfs, fsck
+     * resetting a journal) can never be replayed into the new one. Starting at 1 instead replayed
+     * the old filesystem's whole history into a fresh mkfs whenever the journal landed on the same
+     * block, as it does on the same namespace. The log is not zeroed instead: that would write
+     * (and on a sparse image, allocate) up to 64 MiB at every mkfs.
+     */
+    static long firstUnusedSeq(MemorySegment s, long logBase, long logBytes) {
+        long max = 0;
+        for (long off = 0; off + JournalFormat.REC_HEADER <= logBytes; off += 8) {
+            long at = logBase + off;
+            int magic = s.get(JournalFormat.INT_UNALIGNED, at + JournalFormat.REC_MAGIC);
+            if (magic != JournalFormat.TXN_MAGIC && magic != JournalFormat.WRAP_MAGIC) {
+                continue;
+            }
+            int length = s.get(JournalFormat.INT_UNALIGNED, at + JournalFormat.REC_LENGTH);
+            if (length < JournalFormat.REC_HEADER || (length & 7) != 0 || length > logBytes - off || !Replay.crcMatches(s, at, length)) {
+                continue;
+            }
+            max = Math.max(max, s.get(JournalFormat.LONG_UNALIGNED, at + JournalFormat.REC_SEQ));
+        }
+        return max + 1;
     }
 
     /** Reads the header, replays every committed record, persists the result and empties the log. */

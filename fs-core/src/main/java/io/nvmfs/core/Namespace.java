@@ -58,7 +58,7 @@ final class Namespace {
                 FileData.write(fs, n, 0, java.lang.foreign.MemorySegment.ofArray(symlinkTarget), 0, symlinkTarget.length);
             }
             Transaction tx = new Transaction();
-            long off = d.planInsert(tx, fs.seg, dir, nm, ino, Mode.dtype(mode));
+            long off = d.planInsert(tx, fs, dir, nm, ino, Mode.dtype(mode));
             fs.writeInode(tx, n, after);
             if (isDir) {
                 dir.nlink++;
@@ -116,7 +116,7 @@ final class Namespace {
             long[] now = fs.now();
             FsCore.AfterCommit after = new FsCore.AfterCommit();
             Transaction tx = new Transaction();
-            long off = d.planInsert(tx, fs.seg, dir, nm, ino, Mode.dtype(n.mode));
+            long off = d.planInsert(tx, fs, dir, nm, ino, Mode.dtype(n.mode));
             n.nlink++;
             n.setTime(Inode.CTIME, now);
             fs.writeInode(tx, n, after);

@@ -69,7 +69,7 @@ final class RenamePlan {
         long off = -1;
         boolean dstFreed = false;
         if (dst == null) {
-            off = ndx.planInsert(tx, fs.seg, nd, to, src.ino, Mode.dtype(src.mode));
+            off = ndx.planInsert(tx, fs, nd, to, src.ino, Mode.dtype(src.mode));
         } else {
             ndx.planRetarget(tx, nd, to, src.ino, Mode.dtype(src.mode));
             dstFreed = Namespace.dropLink(fs, tx, dst, now, after);

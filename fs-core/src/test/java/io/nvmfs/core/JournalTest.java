@@ -94,6 +94,39 @@ class JournalTest {
         assertTrue(checked[0] > 1000, "crash images checked: " + checked[0]);
     }
 
+    /**
+     * A journal formatted where an older one lived (mkfs over an nvmfs on the same namespace, or
+     * fsck resetting it) replays nothing of the old records, even after new records have been
+     * written at the very offsets the old ones occupy, with the same sizes.
+     */
+    @Test
+    void reformattedJournalNeverReplaysTheOldRecords() throws Exception {
+        MemorySegment img = arena.allocate(IMAGE, 4096);
+        Media media = Media.ofMemory(img, Persistence.NONE);
+        Journal.format(media, JOURNAL_BASE, JOURNAL);
+        Journal old = Journal.open(media, JOURNAL_BASE, JOURNAL);
+        for (int t = 1; t <= 20; t++) {
+            Transaction tx = new Transaction();
+            tx.putLong(HOME + 8L * t, 1000 + t);
+            old.commit(tx);
+        }
+        // Abandoned without a checkpoint: the old records stay intact in the log.
+        img.asSlice(HOME, 8L * WORDS).fill((byte) 0);
+        Journal.format(media, JOURNAL_BASE, JOURNAL);
+        Journal fresh = Journal.open(media, JOURNAL_BASE, JOURNAL);
+        assertEquals(0, fresh.replayed(), "a new journal has no history");
+        Transaction first = new Transaction();
+        first.putLong(HOME + 8L, 7);
+        fresh.commit(first); // same size as the old first record, at the same offset
+        long[] expected = new long[WORDS];
+        expected[1] = 7;
+        // A crash now: the open replays the new record and must stop before the old second one.
+        img.asSlice(HOME, 8L * WORDS).fill((byte) 0);
+        Journal reopened = Journal.open(media, JOURNAL_BASE, JOURNAL);
+        assertEquals(1, reopened.replayed());
+        assertArrayEquals(expected, homeOf(img));
+    }
+
     private static BitSet allOf(CrashState s) {
         BitSet b = new BitSet();
         b.set(0, s.pendingWords());
