@@ -246,6 +246,35 @@ public final class NvmFs implements AutoCloseable {
         });
     }
 
+    /** The xattr a file's capabilities live in; writing to the file takes them away. */
+    public static final String CAPABILITY_XATTR = "security.capability";
+
+    /**
+     * Takes from a file what a write, truncate or chown by an unprivileged caller must take (the
+     * VFS rule, which FUSE's HANDLE_KILLPRIV_V2 hands to the filesystem): set-user-ID;
+     * set-group-ID when group execute is set (without it the bit means mandatory locking and
+     * stays); the capability xattr. Writes nothing when there is nothing to take.
+     */
+    public void killPrivileges(long ino) throws FsException {
+        int mode = getattr(ino).mode();
+        if (!Mode.isDir(mode) && (mode & privilegeBits(mode)) != 0) {
+            setattr(ino, n -> n.mode &= ~privilegeBits(n.mode));
+        }
+        if (getxattrOrNull(ino, CAPABILITY_XATTR) != null) {
+            try {
+                removexattr(ino, CAPABILITY_XATTR);
+            } catch (FsException e) {
+                if (e.errno() != Errno.ENODATA) { // removed meanwhile
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static int privilegeBits(int mode) {
+        return Mode.S_ISUID | ((mode & 010) != 0 ? Mode.S_ISGID : 0);
+    }
+
     /** Sets atime and mtime: {@code null} = UTIME_OMIT, {@code Times.NOW} = UTIME_NOW, else {sec, nsec}. */
     public Stat utimens(long ino, long[] atime, long[] mtime) throws FsException {
         long[] now = fs.now();

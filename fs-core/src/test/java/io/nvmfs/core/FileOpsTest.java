@@ -2,6 +2,7 @@ package io.nvmfs.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +109,27 @@ class FileOpsTest {
                 throw new AssertionError("byte " + i + " is " + all[i]);
             }
         }
+    }
+
+    @Test
+    void killPrivilegesTakesSetuidSetgidWithGroupExecAndCapabilitiesOnly() throws Exception {
+        long ino = t.writeFile(root, "tool", "x".getBytes());
+        fs.chmod(ino, 06755);
+        fs.setxattr(ino, NvmFs.CAPABILITY_XATTR, new byte[] {1, 2, 3}, 0);
+        fs.setxattr(ino, "user.note", new byte[] {9}, 0);
+        fs.killPrivileges(ino);
+        assertEquals(0755, fs.getattr(ino).mode() & Mode.PERMS);
+        assertNull(fs.getxattrOrNull(ino, NvmFs.CAPABILITY_XATTR));
+        assertArrayEquals(new byte[] {9}, fs.getxattrOrNull(ino, "user.note"), "other xattrs stay");
+        fs.chmod(ino, 02745); // set-group-ID without group execute: mandatory locking, kept
+        fs.killPrivileges(ino);
+        assertEquals(02745, fs.getattr(ino).mode() & Mode.PERMS);
+        long ctime = fs.getattr(ino).ctimeSec() * 1_000_000_000L + fs.getattr(ino).ctimeNsec();
+        fs.killPrivileges(ino);
+        assertEquals(ctime, fs.getattr(ino).ctimeSec() * 1_000_000_000L + fs.getattr(ino).ctimeNsec(), "nothing to take: nothing written");
+        long dir = fs.mkdir(root, "sgiddir", 02775, Caller.ROOT).ino();
+        fs.killPrivileges(dir);
+        assertEquals(02775, fs.getattr(dir).mode() & Mode.PERMS, "directories keep set-group-ID");
     }
 
     @Test

@@ -30,6 +30,10 @@ final class LowLevelFs {
     /** Seconds the kernel may cache attributes and names (default 1; -o attr_timeout=, entry_timeout=). */
     private final double attrTimeout;
     private final double entryTimeout;
+    private static final int O_ACCMODE = 3;
+    private static final int O_WRONLY = 1;
+    private static final int O_RDWR = 2;
+    private static final int O_APPEND = 02000;
     private static final int SET_MODE = 1;
     private static final int SET_UID = 1 << 1;
     private static final int SET_GID = 1 << 2;
@@ -40,6 +44,8 @@ final class LowLevelFs {
     private static final int SET_MTIME_NOW = 1 << 8;
 
     private final NvmFs fs;
+    /** The kernel's writeback cache is on: see {@link #openFlags}. */
+    private final boolean writebackCache;
     private final LowLevelLib lib;
     private final AtomicBoolean loggedUnexpected = new AtomicBoolean();
     /** Callbacks and their native stubs, kept reachable for as long as libfuse may call them. */
@@ -62,8 +68,9 @@ final class LowLevelFs {
         }
     }
 
-    LowLevelFs(NvmFs fs, LowLevelLib lib, double attrTimeout, double entryTimeout) {
+    LowLevelFs(NvmFs fs, LowLevelLib lib, double attrTimeout, double entryTimeout, boolean writebackCache) {
         this.fs = fs;
+        this.writebackCache = writebackCache;
         this.lib = lib;
         this.attrTimeout = attrTimeout;
         this.entryTimeout = entryTimeout;
@@ -125,6 +132,9 @@ final class LowLevelFs {
     void setattr(long req, long ino, long attr, int toSet, long fi) {
         run(req, "setattr", () -> {
             MemorySegment a = CStructs.at(attr, CStructs.STAT_SIZE);
+            if (RawRequest.setattrKillsPrivileges()) {
+                fs.killPrivileges(ino);
+            }
             if ((toSet & SET_MODE) != 0) {
                 fs.chmod(ino, a.get(ValueLayout.JAVA_INT_UNALIGNED, 24));
             }
@@ -195,9 +205,27 @@ final class LowLevelFs {
 
     void open(long req, long ino, long fi) {
         run(req, "open", () -> {
-            CStructs.fiSetFh(fi, fs.open(ino, CStructs.fiFlags(fi)), true);
+            CStructs.fiSetFh(fi, fs.open(ino, openFlags(fi)), true);
             lib.fuse_reply_open(req, fi);
         });
+    }
+
+    /**
+     * The open flags fs-core gets. With the writeback cache the kernel reads pages through a
+     * handle opened write-only (to fill a partly written page) and computes append offsets itself
+     * before writing back; so a write-only handle is opened read-write and O_APPEND is dropped.
+     * Permissions are not widened: the kernel checked the caller's access mode at open
+     * (default_permissions), and the handle never reaches the caller.
+     */
+    private int openFlags(long fi) {
+        int flags = CStructs.fiFlags(fi);
+        if (writebackCache) {
+            if ((flags & O_ACCMODE) == O_WRONLY) {
+                flags = (flags & ~O_ACCMODE) | O_RDWR;
+            }
+            flags &= ~O_APPEND;
+        }
+        return flags;
     }
 
     void read(long req, long ino, long size, long off, long fi) {
@@ -209,8 +237,12 @@ final class LowLevelFs {
     }
 
     void write(long req, long ino, long buf, long size, long off, long fi) {
-        run(req, "write", () -> lib.fuse_reply_write(req,
-                fs.write(CStructs.fiFh(fi), off, CStructs.at(buf, size), 0, (int) size)));
+        run(req, "write", () -> {
+            if (RawRequest.writeKillsPrivileges()) {
+                fs.killPrivileges(ino);
+            }
+            lib.fuse_reply_write(req, fs.write(CStructs.fiFh(fi), off, CStructs.at(buf, size), 0, (int) size));
+        });
     }
 
     void flush(long req, long ino, long fi) {
@@ -338,7 +370,7 @@ final class LowLevelFs {
 
     void create(long req, long parent, String name, int mode, long fi) {
         run(req, "create", () -> {
-            NvmFs.Created c = fs.create(parent, name, mode, CStructs.fiFlags(fi), caller(req));
+            NvmFs.Created c = fs.create(parent, name, mode, openFlags(fi), caller(req));
             CStructs.fiSetFh(fi, c.fh(), true);
             MemorySegment e = scratch.get().entry;
             CStructs.entry(e, c.stat(), attrTimeout, entryTimeout);

@@ -26,6 +26,12 @@ public interface LowLevelLib {
 
     long fuse_chan_bufsize(long ch);
 
+    int fuse_chan_fd(long ch);
+
+    long fuse_kern_chan_new(int fd);
+
+    void fuse_chan_destroy(long ch);
+
     int fuse_session_exited(long se);
 
     void fuse_session_exit(long se);

@@ -11,13 +11,17 @@ import java.util.List;
  * nofail and user as mount(8) and fstab hand them over). Anything else is an error.
  */
 record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, double attrTimeout, double entryTimeout,
-                    List<String> raw) {
+                    boolean writeback, List<String> raw) {
+    /** The largest READ/WRITE request the kernel is told to send (256 pages, its default ceiling). */
+    static final int MAX_WRITE = 1 << 20;
+
     static MountOptions parse(List<String> opts) {
         FsOptions fs = FsOptions.defaults();
         boolean allowOther = false;
         boolean nonempty = false;
         double attrTimeout = 1.0;
         double entryTimeout = 1.0;
+        boolean writeback = true;
         List<String> raw = new ArrayList<>();
         for (String o : opts == null ? List.<String>of() : opts) {
             if (o.isBlank()) {
@@ -36,6 +40,8 @@ record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, double a
                 case "strictatime" -> fs = fs.withAtime(FsOptions.Atime.STRICTATIME);
                 case "allow_other" -> allowOther = true;
                 case "nonempty" -> nonempty = true;
+                case "writeback_cache" -> writeback = true;
+                case "no_writeback_cache" -> writeback = false;
                 case "default_permissions", "dev", "nodev", "suid", "nosuid", "exec", "noexec", "auto", "noauto",
                      "_netdev", "nofail", "user", "users", "defaults" -> {
                     // default_permissions is always on; the others are mount(8)'s business
@@ -57,7 +63,16 @@ record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, double a
                 default -> throw new UserError("unknown mount option '" + o + "'; see 'nvmfs mount --help'");
             }
         }
-        return new MountOptions(fs, allowOther, nonempty, attrTimeout, entryTimeout, raw);
+        return new MountOptions(fs, allowOther, nonempty, attrTimeout, entryTimeout, writeback, raw);
+    }
+
+    /**
+     * Whether the kernel keeps written data in its page cache and writes it back in large
+     * requests: on unless -o no_writeback_cache, sync (every write must be durable when it
+     * returns) or ro.
+     */
+    boolean writebackCache() {
+        return writeback && !fs.sync() && !fs.readOnly();
     }
 
     private static double seconds(String key, String value) {

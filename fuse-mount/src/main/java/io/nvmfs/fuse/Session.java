@@ -16,19 +16,22 @@ import java.util.List;
  * occupies one thread; the others keep serving.
  */
 final class Session {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("io.nvmfs.fuse");
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
 
     private final LowLevelLib lib;
     private final Path mountPoint;
+    private final KernelInit init;
     private final Arena arena = Arena.ofShared();
     private long channel;
     private long session;
     private volatile boolean unmounted;
 
-    Session(LowLevelLib lib, Path mountPoint) {
+    Session(LowLevelLib lib, Path mountPoint, KernelInit init) {
         this.lib = lib;
         this.mountPoint = mountPoint;
+        this.init = init;
     }
 
     /**
@@ -83,8 +86,9 @@ final class Session {
 
     private void loop() {
         try (Arena local = Arena.ofConfined()) {
-            long size = lib.fuse_chan_bufsize(channel);
+            long size = Math.max(lib.fuse_chan_bufsize(channel), init.requestBufferSize());
             MemorySegment buf = local.allocate(size, 4096);
+            RawRequest.bind(buf);
             MemorySegment chp = local.allocate(8, 8);
             while (lib.fuse_session_exited(session) == 0) {
                 chp.set(ValueLayout.JAVA_LONG, 0, channel);
@@ -95,6 +99,15 @@ final class Session {
                 if (res <= 0) {
                     break; // 0 or -ENODEV: unmounted
                 }
+                if (KernelInit.isInit(buf)) {
+                    if (!init.process(session, buf, res, chp.get(ValueLayout.JAVA_LONG, 0))) {
+                        LOG.severe("could not answer the kernel's FUSE_INIT; unmounting");
+                        requestUnmount(); // the other threads wait in read(2) until the kernel lets go
+                        break;
+                    }
+                    continue;
+                }
+                RawRequest.keepSetattrValid(buf);
                 lib.fuse_session_process(session, buf.address(), res, chp.get(ValueLayout.JAVA_LONG, 0));
             }
             lib.fuse_session_exit(session);

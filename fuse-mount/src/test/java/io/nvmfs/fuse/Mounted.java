@@ -27,12 +27,12 @@ final class Mounted implements AutoCloseable {
         this.mnt = dir.resolve("mnt");
     }
 
-    /** mkfs a fresh image of {@code size} in {@code dir} and mount it. */
-    static Mounted fresh(Path dir, String size) throws Exception {
+    /** mkfs a fresh image of {@code size} in {@code dir} and mount it with {@code options}. */
+    static Mounted fresh(Path dir, String size, String... options) throws Exception {
         Mounted m = new Mounted(dir);
         Files.createDirectories(m.mnt);
         m.ok("mkfs", "--size", size, m.image.toString());
-        m.mount();
+        m.mount(options);
         return m;
     }
 
