@@ -7,7 +7,8 @@
 # Each figure is the median of REPEATS runs (default 3). Prints MB/s or ops/s and the ratios
 # nvmfs/reference and reference/tmpfs.   Usage: bench/run-fuse.sh [output-file]
 # Knobs (environment): REPEATS, SIZE, FILES; CASES (a regex of case names to run, default all);
-# NVMFS (the nvmfs launcher to benchmark, default this checkout's bin/nvmfs; for before/after runs).
+# NVMFS (the nvmfs launcher to benchmark, default this checkout's bin/nvmfs; for before/after runs);
+# NVMFS_OPTS (mount options for nvmfs only, e.g. no_writeback_cache for the reference's write path).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$here/bench/results/fuse-$(date -u +%Y%m%dT%H%M%SZ).txt}"
@@ -43,8 +44,10 @@ trap cleanup EXIT
 
 mount_all() { # $1: extra options for both FUSE filesystems
   local opts="${1:-}"
-  "$nvmfs" mkfs --force --size 6G "$work/nvmfs.img" >/dev/null
-  if [ -n "$opts" ]; then "$nvmfs" mount "$work/nvmfs.img" "$work/nvmfs" -o "$opts" >/dev/null
+  local nopts="${opts}${opts:+${NVMFS_OPTS:+,}}${NVMFS_OPTS:-}"
+  rm -f "$work/nvmfs.img"
+  "$nvmfs" mkfs --size 6G "$work/nvmfs.img" >/dev/null
+  if [ -n "$nopts" ]; then "$nvmfs" mount "$work/nvmfs.img" "$work/nvmfs" -o "$nopts" >/dev/null
   else "$nvmfs" mount "$work/nvmfs.img" "$work/nvmfs" >/dev/null; fi
   rm -f "$work/ref.img"
   if [ -n "$opts" ]; then "$here/bench/reference/build/memfs" "$work/ref.img" 6144 "$work/ref" -o "$opts"
@@ -114,7 +117,7 @@ if [[ "metadata-zero-timeouts" =~ $CASES ]]; then
 fi
 
 {
-  echo "# bench/run-fuse.sh $(date -u +%FT%TZ) on $(nproc) cores, $(uname -r); medians of $REPEATS; fio $SIZE per job"
+  echo "# bench/run-fuse.sh $(date -u +%FT%TZ) on $(nproc) cores, $(uname -r); medians of $REPEATS; fio $SIZE per job; nvmfs -o ${NVMFS_OPTS:-(defaults)}"
   printf '%-26s %12s %12s %12s %10s %10s\n' case nvmfs reference tmpfs nvmfs/ref ref/tmpfs
   for key in $(printf '%s\n' "${!R[@]}" | cut -d, -f1 | sort -u); do
     [ -n "${R[$key,nvmfs]:-}" ] || continue
