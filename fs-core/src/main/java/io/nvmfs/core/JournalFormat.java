@@ -33,6 +33,10 @@ import java.nio.ByteOrder;
  *  24  ... writes       [home offset u64][length u32][0 u32][data, zero-padded to 8]
  * </pre>
  *
+ * A new or reset journal (mkfs, fsck) starts at tail 0 with tail_seq one past the largest seq of
+ * any intact record still in the log area, so no record of an earlier filesystem on the same
+ * blocks is ever the "next" one (Journal.firstUnusedSeq).
+ *
  * A record is committed once it is wholly persisted: one persist covers it, and its CRC
  * and seq let replay tell a complete record from a torn or stale one. Fewer than 24 bytes left
  * before the end of the log area mean an implicit wrap.
