@@ -100,7 +100,7 @@ final class Journal {
                 continue;
             }
             int length = s.get(JournalFormat.INT_UNALIGNED, at + JournalFormat.REC_LENGTH);
-            if (length < JournalFormat.REC_HEADER || (length & 7) != 0 || length > logBytes - off || !Replay.crcMatches(s, at, length)) {
+            if (!Replay.saneLength(length, logBytes - off) || !Replay.crcMatches(s, at, length)) {
                 continue;
             }
             max = Math.max(max, s.get(JournalFormat.LONG_UNALIGNED, at + JournalFormat.REC_SEQ));
@@ -309,7 +309,7 @@ final class Journal {
                 int magic = s.get(JournalFormat.INT_UNALIGNED, at + JournalFormat.REC_MAGIC);
                 long recSeq = s.get(JournalFormat.LONG_UNALIGNED, at + JournalFormat.REC_SEQ);
                 int length = s.get(JournalFormat.INT_UNALIGNED, at + JournalFormat.REC_LENGTH);
-                if (recSeq != seq || length < JournalFormat.REC_HEADER || (length & 7) != 0 || length > logBytes - offset) {
+                if (recSeq != seq || !saneLength(length, logBytes - offset)) {
                     tornTail = recSeq == seq && magic == JournalFormat.TXN_MAGIC;
                     return;
                 }
@@ -363,6 +363,11 @@ final class Journal {
             if (p != end) {
                 throw new CorruptFsException("journal record seq " + seq, "writes do not fill the record");
             }
+        }
+
+        /** A record length that can be: a header at least, 8-byte aligned, within the {@code room} left. */
+        static boolean saneLength(int length, long room) {
+            return length >= JournalFormat.REC_HEADER && (length & 7) == 0 && length <= room;
         }
 
         private static boolean crcMatches(MemorySegment s, long at, int length) {

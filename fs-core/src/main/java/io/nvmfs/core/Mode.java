@@ -13,6 +13,7 @@ public final class Mode {
     public static final int S_ISUID = 04000;
     public static final int S_ISGID = 02000;
     public static final int S_ISVTX = 01000;
+    public static final int S_IXGRP = 00010;
     public static final int PERMS = 07777;
 
     private Mode() {}

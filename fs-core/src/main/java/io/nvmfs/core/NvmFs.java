@@ -272,7 +272,7 @@ public final class NvmFs implements AutoCloseable {
     }
 
     private static int privilegeBits(int mode) {
-        return Mode.S_ISUID | ((mode & 010) != 0 ? Mode.S_ISGID : 0);
+        return Mode.S_ISUID | ((mode & Mode.S_IXGRP) != 0 ? Mode.S_ISGID : 0);
     }
 
     /** Sets atime and mtime: {@code null} = UTIME_OMIT, {@code Times.NOW} = UTIME_NOW, else {sec, nsec}. */
