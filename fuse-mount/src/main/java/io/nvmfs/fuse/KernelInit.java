@@ -52,6 +52,8 @@ final class KernelInit {
     private final Libc libc;
     private final boolean writebackCache;
     private final int maxWrite;
+    /** The kernel was told to use its writeback cache (set while INIT is answered, before any open). */
+    private volatile boolean writebackGranted;
 
     /**
      * @param writebackCache ask for the kernel's writeback cache
@@ -72,6 +74,11 @@ final class KernelInit {
         return maxWrite + PAGE;
     }
 
+    /** Whether the kernel runs a writeback cache on this mount: what {@link LowLevelFs} adapts open flags to. */
+    boolean writebackGranted() {
+        return writebackGranted;
+    }
+
     static boolean isInit(MemorySegment request) {
         return request.get(I, 4) == FUSE_INIT;
     }
@@ -86,19 +93,21 @@ final class KernelInit {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fds = arena.allocate(8, 4);
             long pipeChannel = 0;
+            int readEnd = -1;
             if (libc.pipe(fds.address()) == 0) {
-                pipeChannel = lib.fuse_kern_chan_new(fds.get(ValueLayout.JAVA_INT, 4));
+                readEnd = fds.get(ValueLayout.JAVA_INT, 0);
+                int writeEnd = fds.get(ValueLayout.JAVA_INT, 4);
+                pipeChannel = lib.fuse_kern_chan_new(writeEnd);
                 if (pipeChannel == 0) {
-                    libc.close(fds.get(ValueLayout.JAVA_INT, 0));
-                    libc.close(fds.get(ValueLayout.JAVA_INT, 4));
+                    libc.close(readEnd);
+                    libc.close(writeEnd);
                 }
             }
             if (pipeChannel == 0) {
-                LOG.warning("no pipe for the FUSE_INIT amendment: mounting without the writeback cache and large requests");
+                LOG.warning("no pipe for the FUSE_INIT amendment: mounting without the writeback cache, large requests and KILLPRIV_V2");
                 lib.fuse_session_process(session, request.address(), length, channel);
                 return true;
             }
-            int readEnd = fds.get(ValueLayout.JAVA_INT, 0);
             MemorySegment reply = arena.allocate(256, 8);
             long got;
             try {
@@ -128,6 +137,7 @@ final class KernelInit {
         int flags = reply.get(I, 28);
         if (writebackCache && (offered & WRITEBACK_CACHE) != 0) {
             flags |= WRITEBACK_CACHE;
+            writebackGranted = true;
         }
         if ((offered & HANDLE_KILLPRIV_V2) != 0) {
             flags |= HANDLE_KILLPRIV_V2;

@@ -44,8 +44,8 @@ final class LowLevelFs {
     private static final int SET_MTIME_NOW = 1 << 8;
 
     private final NvmFs fs;
-    /** The kernel's writeback cache is on: see {@link #openFlags}. */
-    private final boolean writebackCache;
+    /** Tells whether the kernel's writeback cache is on: see {@link #openFlags}. */
+    private final KernelInit init;
     private final LowLevelLib lib;
     private final AtomicBoolean loggedUnexpected = new AtomicBoolean();
     /** Callbacks and their native stubs, kept reachable for as long as libfuse may call them. */
@@ -68,9 +68,9 @@ final class LowLevelFs {
         }
     }
 
-    LowLevelFs(NvmFs fs, LowLevelLib lib, double attrTimeout, double entryTimeout, boolean writebackCache) {
+    LowLevelFs(NvmFs fs, LowLevelLib lib, double attrTimeout, double entryTimeout, KernelInit init) {
         this.fs = fs;
-        this.writebackCache = writebackCache;
+        this.init = init;
         this.lib = lib;
         this.attrTimeout = attrTimeout;
         this.entryTimeout = entryTimeout;
@@ -219,7 +219,7 @@ final class LowLevelFs {
      */
     private int openFlags(long fi) {
         int flags = CStructs.fiFlags(fi);
-        if (writebackCache) {
+        if (init.writebackGranted()) {
             if ((flags & O_ACCMODE) == O_WRONLY) {
                 flags = (flags & ~O_ACCMODE) | O_RDWR;
             }

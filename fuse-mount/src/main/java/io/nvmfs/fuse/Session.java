@@ -6,6 +6,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * One FUSE mount served by libfuse 2's low-level session, driven from long-lived Java threads:
@@ -16,7 +17,7 @@ import java.util.List;
  * occupies one thread; the others keep serving.
  */
 final class Session {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("io.nvmfs.fuse");
+    private static final Logger LOG = Logger.getLogger("io.nvmfs.fuse");
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
 

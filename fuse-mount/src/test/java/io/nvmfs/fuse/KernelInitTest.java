@@ -39,7 +39,10 @@ class KernelInitTest {
     void addsWhatTheKernelOffersAndKeepsLibfusesAnswer() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment r = libfuseReply(arena);
-            assertEquals(48, init(true).amend(r, 40, KERNEL_OFFER));
+            KernelInit init = init(true);
+            assertFalse(init.writebackGranted(), "nothing granted before INIT");
+            assertEquals(48, init.amend(r, 40, KERNEL_OFFER));
+            assertTrue(init.writebackGranted(), "open flags follow what the kernel was told");
             assertEquals(48, r.get(I, 0), "header length follows the longer reply");
             assertEquals(7L, r.get(ValueLayout.JAVA_LONG_UNALIGNED, 8), "unique untouched");
             assertEquals(19, r.get(I, 20), "libfuse's minor stays: the kernel keeps sending 7.19 requests");
@@ -63,7 +66,9 @@ class KernelInitTest {
             assertFalse((flags & KernelInit.WRITEBACK_CACHE) != 0, "off by option");
             assertFalse((flags & KernelInit.HANDLE_KILLPRIV_V2) != 0, "not offered");
             MemorySegment old = libfuseReply(arena);
-            init(true).amend(old, 40, 0x3f);
+            KernelInit notOffered = init(true);
+            notOffered.amend(old, 40, 0x3f);
+            assertFalse(notOffered.writebackGranted(), "an older kernel without the cache: open flags stay as given");
             assertEquals(131072, old.get(I, 36), "no MAX_PAGES offered: libfuse's max_write stays");
             assertEquals(0, old.get(S, 44));
         }
