@@ -36,8 +36,9 @@ final class MountCommand implements Callable<Integer> {
             description = "ro, sync, noatime, relatime (default), strictatime, allow_other, nonempty,"
                     + " cache_size=SIZE (DRAM for cached metadata, default 64M), commit=SECONDS (data flush interval, default 5),"
                     + " attr_timeout=SECONDS, entry_timeout=SECONDS (kernel caching, default 1),"
-                    + " no_writeback_cache (every write(2) goes to nvmfs at once; default: the kernel caches"
-                    + " written pages and writes them back, at fsync, close, unmount or within 30 s).")
+                    + " writeback_cache (the kernel keeps written pages and hands them to nvmfs at fsync, close,"
+                    + " unmount or within 30 s, whatever commit= says: small writes about 10x faster; default:"
+                    + " every write(2) reaches nvmfs before it returns), no_writeback_cache.")
     List<String> options;
 
     @Option(names = "-f", description = "Stay in the foreground (default: return once mounted).")

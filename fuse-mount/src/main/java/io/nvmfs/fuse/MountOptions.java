@@ -21,7 +21,7 @@ record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, double a
         boolean nonempty = false;
         double attrTimeout = 1.0;
         double entryTimeout = 1.0;
-        boolean writeback = true;
+        boolean writeback = false;
         List<String> raw = new ArrayList<>();
         for (String o : opts == null ? List.<String>of() : opts) {
             if (o.isBlank()) {
@@ -68,8 +68,9 @@ record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, double a
 
     /**
      * Whether the kernel keeps written data in its page cache and writes it back in large
-     * requests: on unless -o no_writeback_cache, sync (every write must be durable when it
-     * returns) or ro.
+     * requests: only with -o writeback_cache, and never with sync (every write must be durable
+     * when it returns) or ro. Off by default: it holds data past commit=, costs a round trip per
+     * unlink, and slows parallel streaming writers (bench/RESULTS.md, "Writeback cache: opt-in").
      */
     boolean writebackCache() {
         return writeback && !fs.sync() && !fs.readOnly();

@@ -9,40 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the kernel's writeback cache and HANDLE_KILLPRIV_V2 (asked for in {@link KernelInit})
- * change, seen through a real mount with the default options: the kernel reads through write-only
- * handles and computes append offsets itself; dirty pages reach the namespace by unmount; and
- * the filesystem, not the kernel, now takes set-user-ID/set-group-ID away on write, truncate and
- * chown, exactly as the VFS does on ext4 or tmpfs.
+ * What the kernel's writeback cache (-o writeback_cache, asked for in {@link KernelInit}) changes,
+ * seen through a real mount: the kernel reads through write-only handles and computes append
+ * offsets itself, and dirty pages reach the namespace by unmount. The privilege checks of the
+ * base class run here too, since with the cache the kernel flags the write-back requests.
  */
-class WritebackCacheIT {
-    @TempDir
-    static Path dir;
-    static Mounted m;
-
-    @BeforeAll
-    static void mount() throws Exception {
-        // allow_other and a traversable directory: the privilege tests write as the user nobody.
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        m = Mounted.fresh(dir, "256M", "allow_other");
-        m.shOk("chmod 1777 .");
-    }
-
-    @AfterAll
-    static void unmount() throws Exception {
-        m.close();
-    }
-
-    private void remount() throws Exception {
-        m.ok("umount", m.mnt.toString());
-        m.mount("allow_other");
+class WritebackCacheIT extends KillPrivilegesChecks {
+    @Override
+    String options() {
+        return "allow_other,writeback_cache";
     }
 
     @Test
@@ -81,30 +59,5 @@ class WritebackCacheIT {
         remount();
         byte[] back = Files.readAllBytes(f);
         assertEquals(new String(text, StandardCharsets.US_ASCII), new String(back, 4096, text.length, StandardCharsets.US_ASCII));
-    }
-
-    private String modeAfter(String setup, String asNobody) throws Exception {
-        m.shOk("rm -f p && touch p && " + setup);
-        m.shOk("setpriv --reuid=65534 --regid=65534 --clear-groups bash -c '" + asNobody + "'");
-        remount(); // the mode as stored, not the kernel's cached attributes
-        return m.shOk("stat -c %A p").out().trim();
-    }
-
-    @Test
-    void writeAndTruncateByAnotherUserTakeSetuidAndSetgidAway() throws Exception {
-        assertEquals("-rwxrwxrwx", modeAfter("chmod 6777 p", "echo data >> p"));
-        assertEquals("-rwxrwxrwx", modeAfter("echo data > p && chmod 6777 p", "truncate -s 1 p"));
-        // Without group execute set-group-ID means mandatory locking and stays.
-        assertEquals("-rwxrwSrwx", modeAfter("chmod 2767 p", "echo data >> p"));
-    }
-
-    @Test
-    void theOwnerRootKeepsTheBitsOnWriteButChownTakesThem() throws Exception {
-        m.shOk("rm -f q && touch q && chmod 6755 q && echo data >> q");
-        remount();
-        assertEquals("-rwsr-sr-x", m.shOk("stat -c %A q").out().trim(), "root has CAP_FSETID");
-        m.shOk("chown 1000:1000 q");
-        remount();
-        assertEquals("-rwxr-xr-x 1000 1000", m.shOk("stat -c '%A %u %g' q").out().trim());
     }
 }

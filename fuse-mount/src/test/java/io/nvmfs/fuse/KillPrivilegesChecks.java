@@ -1,0 +1,69 @@
+package io.nvmfs.fuse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real mount with {@link #options()}, and what HANDLE_KILLPRIV_V2 (asked for in
+ * {@link KernelInit}) hands to nvmfs whatever the cache mode: the filesystem, not the kernel,
+ * takes set-user-ID/set-group-ID away on write, truncate and chown, exactly as the VFS does on
+ * ext4 or tmpfs. Each subclass mounts one way; the checks run on each.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class KillPrivilegesChecks {
+    Mounted m;
+
+    /** Mount options; allow_other is needed, the privilege checks write as the user nobody. */
+    abstract String options();
+
+    @BeforeAll
+    void mount(@TempDir Path dir) throws Exception {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        m = Mounted.fresh(dir, "256M", options());
+        m.shOk("chmod 1777 .");
+    }
+
+    @AfterAll
+    void unmount() throws Exception {
+        m.close();
+    }
+
+    /** Unmounts and mounts again: what is read next comes from the namespace, not a kernel cache. */
+    void remount() throws Exception {
+        m.ok("umount", m.mnt.toString());
+        m.mount(options());
+    }
+
+    private String modeAfter(String setup, String asNobody) throws Exception {
+        m.shOk("rm -f p && touch p && " + setup);
+        m.shOk("setpriv --reuid=65534 --regid=65534 --clear-groups bash -c '" + asNobody + "'");
+        remount(); // the mode as stored, not the kernel's cached attributes
+        return m.shOk("stat -c %A p").out().trim();
+    }
+
+    @Test
+    void writeAndTruncateByAnotherUserTakeSetuidAndSetgidAway() throws Exception {
+        assertEquals("-rwxrwxrwx", modeAfter("chmod 6777 p", "echo data >> p"));
+        assertEquals("-rwxrwxrwx", modeAfter("echo data > p && chmod 6777 p", "truncate -s 1 p"));
+        // Without group execute set-group-ID means mandatory locking and stays.
+        assertEquals("-rwxrwSrwx", modeAfter("chmod 2767 p", "echo data >> p"));
+    }
+
+    @Test
+    void theOwnerRootKeepsTheBitsOnWriteButChownTakesThem() throws Exception {
+        m.shOk("rm -f q && touch q && chmod 6755 q && echo data >> q");
+        remount();
+        assertEquals("-rwsr-sr-x", m.shOk("stat -c %A q").out().trim(), "root has CAP_FSETID");
+        m.shOk("chown 1000:1000 q");
+        remount();
+        assertEquals("-rwxr-xr-x 1000 1000", m.shOk("stat -c '%A %u %g' q").out().trim());
+    }
+}
