@@ -8,7 +8,7 @@
 # nvmfs/reference and reference/tmpfs.   Usage: bench/run-fuse.sh [output-file]
 # Knobs (environment): REPEATS, SIZE, FILES; CASES (a regex of case names to run, default all);
 # NVMFS (the nvmfs launcher to benchmark, default this checkout's bin/nvmfs; for before/after runs);
-# NVMFS_OPTS (mount options for nvmfs only, e.g. no_writeback_cache for the reference's write path).
+# NVMFS_OPTS (mount options for nvmfs only, e.g. writeback_cache; the reference never has it).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$here/bench/results/fuse-$(date -u +%Y%m%dT%H%M%SZ).txt}"
