@@ -42,6 +42,35 @@ abstract class KillPrivilegesChecks {
         m.mount(options());
     }
 
+    /**
+     * Writes {@code marker} through a descriptor it keeps open (no fsync, no close) and returns
+     * whether the namespace image held it by then: the image is the file nvmfs maps, so a write
+     * that reached nvmfs is in it at once; one the kernel still caches is not.
+     */
+    boolean imageHoldsWhileOpen(String marker) throws Exception {
+        Path f = m.mnt.resolve("probe-" + Integer.toHexString(marker.hashCode())); // the name is in the image too
+        try (var out = Files.newOutputStream(f)) {
+            out.write(marker.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush(); // the stream's own buffer only; the descriptor stays open
+            return imageHolds(marker);
+        }
+    }
+
+    boolean imageHolds(String marker) throws Exception {
+        byte[] needle = marker.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] image = Files.readAllBytes(m.image);
+        outer:
+        for (int i = 0; i + needle.length <= image.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (image[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     private String modeAfter(String setup, String asNobody) throws Exception {
         m.shOk("rm -f p && touch p && " + setup);
         m.shOk("setpriv --reuid=65534 --regid=65534 --clear-groups bash -c '" + asNobody + "'");

@@ -1,6 +1,7 @@
 package io.nvmfs.fuse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,6 +22,13 @@ class WritebackCacheIT extends KillPrivilegesChecks {
     @Override
     String options() {
         return "allow_other,writeback_cache";
+    }
+
+    @Test
+    void writtenPagesStayInTheKernelUntilClose() throws Exception {
+        String marker = "writeback-5e81d2";
+        org.junit.jupiter.api.Assertions.assertFalse(imageHoldsWhileOpen(marker), "the kernel caches the write (the cache was granted)");
+        assertTrue(imageHolds(marker), "close (FLUSH) hands it to nvmfs");
     }
 
     @Test
