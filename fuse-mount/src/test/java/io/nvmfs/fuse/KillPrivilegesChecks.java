@@ -2,9 +2,11 @@ package io.nvmfs.fuse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,23 +52,19 @@ abstract class KillPrivilegesChecks {
     boolean imageHoldsWhileOpen(String marker) throws Exception {
         Path f = m.mnt.resolve("probe-" + Integer.toHexString(marker.hashCode())); // the name is in the image too
         try (var out = Files.newOutputStream(f)) {
-            out.write(marker.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(marker.getBytes(StandardCharsets.US_ASCII));
             out.flush(); // the stream's own buffer only; the descriptor stays open
             return imageHolds(marker);
         }
     }
 
     boolean imageHolds(String marker) throws Exception {
-        byte[] needle = marker.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] needle = marker.getBytes(StandardCharsets.US_ASCII);
         byte[] image = Files.readAllBytes(m.image);
-        outer:
         for (int i = 0; i + needle.length <= image.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (image[i + j] != needle[j]) {
-                    continue outer;
-                }
+            if (Arrays.equals(image, i, i + needle.length, needle, 0, needle.length)) {
+                return true;
             }
-            return true;
         }
         return false;
     }

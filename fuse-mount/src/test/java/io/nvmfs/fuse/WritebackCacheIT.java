@@ -1,6 +1,8 @@
 package io.nvmfs.fuse;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
@@ -27,7 +29,7 @@ class WritebackCacheIT extends KillPrivilegesChecks {
     @Test
     void writtenPagesStayInTheKernelUntilClose() throws Exception {
         String marker = "writeback-5e81d2";
-        org.junit.jupiter.api.Assertions.assertFalse(imageHoldsWhileOpen(marker), "the kernel caches the write (the cache was granted)");
+        assertFalse(imageHoldsWhileOpen(marker), "the kernel caches the write (the cache was granted)");
         assertTrue(imageHolds(marker), "close (FLUSH) hands it to nvmfs");
     }
 
@@ -44,7 +46,7 @@ class WritebackCacheIT extends KillPrivilegesChecks {
         }
         System.arraycopy("XYZ".getBytes(StandardCharsets.US_ASCII), 0, expected, 5000, 3);
         remount(); // what is read back now comes from the namespace, not the page cache
-        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, Files.readAllBytes(f));
+        assertArrayEquals(expected, Files.readAllBytes(f));
     }
 
     @Test
