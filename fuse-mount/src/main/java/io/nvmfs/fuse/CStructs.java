@@ -15,8 +15,9 @@ import java.lang.foreign.ValueLayout;
  *                           st_atim 72, st_mtim 88, st_ctim 104 (tv_sec, tv_nsec: 8 + 8)
  * struct fuse_entry_param   ino 0, generation 8, attr 16 (struct stat), attr_timeout 160 (double),
  *   (176)                   entry_timeout 168 (double)
- * struct fuse_file_info     flags 0 (int), fh_old 8, bits 16 (writepage:1 direct_io:1 keep_cache:1
- *   (40)                    flush:1 nonseekable:1 flock_release:1), fh 24 (u64), lock_owner 32
+ * struct fuse_file_info     flags 0 (int), fh_old 8, writepage 16 (int), bits 20 (direct_io:1 keep_cache:1
+ *   (40)                    flush:1 nonseekable:1 flock_release:1, from bit 0), fh 24 (u64), lock_owner 32
+ *                           (libfuse 3 packs writepage into the bit field; libfuse 2 does not)
  * struct statvfs (112)      f_bsize 0, f_frsize 8, f_blocks 16, f_bfree 24, f_bavail 32, f_files 40,
  *                           f_ffree 48, f_favail 56, f_fsid 64, f_flag 72, f_namemax 80
  * struct fuse_ctx           uid 0 (u32), gid 4, pid 8, umask 12
@@ -29,9 +30,9 @@ final class CStructs {
     static final int ENTRY_SIZE = 176;
     static final int ENTRY_ATTR = 16;
     static final int FI_FLAGS = 0;
-    static final int FI_BITS = 16;
+    static final int FI_BITS = 20;
     static final int FI_FH = 24;
-    static final int FI_KEEP_CACHE = 1 << 2;
+    static final int FI_KEEP_CACHE = 1 << 1;
     static final int STATVFS_SIZE = 112;
     static final int ARGS_SIZE = 24;
 
