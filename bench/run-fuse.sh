@@ -3,7 +3,8 @@
 # (same data-path design, libfuse 2 low-level, built here with gcc) and tmpfs, back to back.
 #   fio: sequential write and read, 1 GiB per job, bs 4k/128k/1m, 1 and 2 jobs; random 4k read and write,
 #        1 and 2 jobs (10 s each); metadata: create, stat, unlink 20,000 files in one directory, with the
-#        default and with zero attr/entry timeouts.
+#        default and with zero attr/entry timeouts; a cached re-read (1 MiB reads of a file read once already, from
+#        a new descriptor: the kernel's page cache kept across opens).
 # Each figure is the median of REPEATS runs (default 3). Prints MB/s or ops/s and the ratios
 # nvmfs/reference and reference/tmpfs.   Usage: bench/run-fuse.sh [output-file]
 # Knobs (environment): REPEATS, SIZE, FILES; CASES (a regex of case names to run, default all);
@@ -72,6 +73,13 @@ fio_mbs() { # dir rw bs jobs -> MB/s (aggregate)
   rm -f "$dir"/b.*
 }
 
+reread_mbs() { # dir -> MB/s of reading a file a second time, from a new descriptor, its pages cached by the first
+  fio --name=b --directory="$1" --rw=read --bs=1m --size="$SIZE" --ioengine=psync --invalidate=0 >/dev/null 2>&1
+  fio --name=b --directory="$1" --rw=read --bs=1m --size="$SIZE" --ioengine=psync --invalidate=0 --output-format=json 2>/dev/null \
+    | python3 -c 'import json,sys; print("%.1f" % (json.load(sys.stdin)["jobs"][0]["read"]["bw_bytes"]/1e6))'
+  rm -f "$1"/b.*
+}
+
 meta_ops() { # dir -> create+stat+unlink operations per second
   python3 - "$1" "$FILES" <<'PY'
 import os, sys, time
@@ -108,6 +116,7 @@ done; done; done
 for rw in randread randwrite; do for jobs in 1 2; do
   run_case "$rw-4k-j$jobs" fio_case "$rw" 4k "$jobs"
 done; done
+run_case "reread-1m-j1" reread_mbs
 run_case "metadata-default" meta_ops
 umount_all
 if [[ "metadata-zero-timeouts" =~ $CASES ]]; then
