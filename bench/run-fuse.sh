@@ -61,11 +61,11 @@ umount_all() {
   rm -rf "${work:?}/tmpfs/"*
 }
 
-fio_mbs() { # dir rw bs jobs -> MB/s (aggregate)
-  local dir="$1" rw="$2" bs="$3" jobs="$4" extra=()
+fio_mbs() { # dir rw bs jobs [more fio options] -> MB/s (aggregate)
+  local dir="$1" rw="$2" bs="$3" jobs="$4" extra=("${@:5}")
   case "$rw" in
-    write) extra=(--end_fsync=1) ;;
-    randread|randwrite) extra=(--time_based --runtime=10) ;;
+    write) extra+=(--end_fsync=1) ;;
+    randread|randwrite) extra+=(--time_based --runtime=10) ;;
   esac
   fio --name=b --directory="$dir" --rw="$rw" --bs="$bs" --size="$SIZE" --numjobs="$jobs" --group_reporting \
       --ioengine=psync --output-format=json "${extra[@]}" 2>/dev/null \
@@ -75,9 +75,7 @@ fio_mbs() { # dir rw bs jobs -> MB/s (aggregate)
 
 reread_mbs() { # dir -> MB/s of reading a file a second time, from a new descriptor, its pages cached by the first
   fio --name=b --directory="$1" --rw=read --bs=1m --size="$SIZE" --ioengine=psync --invalidate=0 >/dev/null 2>&1
-  fio --name=b --directory="$1" --rw=read --bs=1m --size="$SIZE" --ioengine=psync --invalidate=0 --output-format=json 2>/dev/null \
-    | python3 -c 'import json,sys; print("%.1f" % (json.load(sys.stdin)["jobs"][0]["read"]["bw_bytes"]/1e6))'
-  rm -f "$1"/b.*
+  fio_mbs "$1" read 1m 1 --invalidate=0
 }
 
 meta_ops() { # dir -> create+stat+unlink operations per second
