@@ -229,7 +229,7 @@ final class FileData {
         long phys;
         while (true) {
             try {
-                phys = fs.pg.alloc(owner, order);
+                phys = fs.allocate(owner, order);
                 break;
             } catch (OutOfSpaceException e) {
                 if (e.largestFreeOrder() < 0) {

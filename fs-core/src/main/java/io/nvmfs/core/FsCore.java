@@ -165,7 +165,7 @@ final class FsCore {
         long[] chain = new long[pages];
         try {
             for (int i = 0; i < pages; i++) {
-                chain[i] = pg.alloc(meta, 0);
+                chain[i] = allocate(meta, 0);
             }
         } catch (OutOfSpaceException e) {
             for (long p : chain) {
@@ -202,6 +202,22 @@ final class FsCore {
         }
     }
 
+    /**
+     * A block from nvmpg; when none is free but the journal holds released pages back, checkpoints
+     * (which gives them back) and tries once more.
+     */
+    long allocate(Owner owner, int order) throws OutOfSpaceException {
+        try {
+            return pg.alloc(owner, order);
+        } catch (OutOfSpaceException e) {
+            if (journal.heldReleasesCount() == 0) {
+                throw e;
+            }
+            journal.checkpoint();
+            return pg.alloc(owner, order);
+        }
+    }
+
     void freeQuietly(Owner owner, long page, int order) {
         try {
             pg.free(owner, page, order);
@@ -215,6 +231,17 @@ final class FsCore {
     static final class AfterCommit {
         /** Pages {@code [from, from+count)} of a block go back; {@code from < 0} means the whole block. */
         private record Release(Owner owner, long page, int order, long from, long count) {
+            void apply(FsCore fs) {
+                if (from < 0) {
+                    fs.freeQuietly(owner, page, order);
+                    return;
+                }
+                try {
+                    fs.pg.release(owner, page, order, from, count);
+                } catch (NvmpgException e) {
+                    fs.corrupt(new CorruptFsException("block " + page + " order " + order, e.getMessage()));
+                }
+            }
         }
 
         private final List<Release> releases = new ArrayList<>();
@@ -228,17 +255,15 @@ final class FsCore {
             releases.add(new Release(owner, page, order, from, count));
         }
 
+        /**
+         * Gives the pages back, each release held back by the journal while a live record still
+         * writes one of its pages (the freed-then-reused page must never be replayed over).
+         */
         void run(FsCore fs) {
             for (Release r : releases) {
-                if (r.from() < 0) {
-                    fs.freeQuietly(r.owner(), r.page(), r.order());
-                    continue;
-                }
-                try {
-                    fs.pg.release(r.owner(), r.page(), r.order(), r.from(), r.count());
-                } catch (NvmpgException e) {
-                    fs.corrupt(new CorruptFsException("block " + r.page() + " order " + r.order(), e.getMessage()));
-                }
+                long first = r.from() < 0 ? r.page() : r.from();
+                long count = r.from() < 0 ? 1L << r.order() : r.count();
+                fs.journal.releaseWhenUnlogged(first, count, () -> r.apply(fs));
             }
             releases.clear();
         }

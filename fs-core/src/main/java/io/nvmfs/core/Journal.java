@@ -30,6 +30,17 @@ import java.util.zip.CRC32C;
  * record applied) → {@code appendLock} (reserving and copying a record: short) → {@code persistLock}
  * (group commit: whoever holds it persists everything written so far, so transactions committed
  * by many threads at once share one persist). Always taken in that order.
+ *
+ * <h2>Freed pages</h2>
+ * Invariant: <em>no page the allocator can hand out is written by a record in the live log</em>
+ * (tail to head). Replay copies every live record to its home pages; if one of them had been
+ * freed and reused (a removed directory's page now holding a file's fsync'd data, an xattr page,
+ * an extent page), replay would overwrite the new contents with the old metadata. So a release
+ * whose pages a live record wrote is held back ({@link #releaseWhenUnlogged}) until the next
+ * checkpoint has persisted those pages and moved the tail past every such record; a crash before
+ * that leaves the pages recorded and unreferenced, which the next attach's leak scan frees.
+ * {@code dirtyPages} is exactly the set of pages the live records write: commit adds the pages of
+ * each record it applies, and checkpoint empties it as it moves the tail to the head.
  */
 final class Journal {
     private final Media media;
@@ -57,6 +68,8 @@ final class Journal {
     private int currentSlot;
     /** Pages dirtied by applied writes and not yet persisted. */
     private final Set<Long> dirtyPages = ConcurrentHashMap.newKeySet();
+    /** Releases held back until the next checkpoint (see the class comment). Guarded by itself. */
+    private final java.util.List<Runnable> heldReleases = new java.util.ArrayList<>();
     private final int replayed;
 
     private Journal(Media media, long base, long size, JournalHeader header, long startPos, long nextSeq, int replayed) {
@@ -178,14 +191,81 @@ final class Journal {
         }
     }
 
-    /** Persists every page that applied writes dirtied, then moves the tail to the head. */
+    /**
+     * Persists every page that applied writes dirtied, then moves the tail to the head; then runs
+     * the releases held back until now, which no live record can write any more.
+     */
     void checkpoint() {
+        Runnable[] released;
         gate.writeLock().lock();
         try {
             forceCheckpoint();
+            synchronized (heldReleases) {
+                released = heldReleases.toArray(Runnable[]::new);
+                heldReleases.clear();
+            }
         } finally {
             gate.writeLock().unlock();
         }
+        for (Runnable r : released) {
+            r.run();
+        }
+    }
+
+    /** Checkpoints only if a release is held back: the periodic flush gives freed pages back this way. */
+    void checkpointIfHolding() {
+        if (heldReleasesCount() > 0) {
+            checkpoint();
+        }
+    }
+
+    /** Releases waiting for the next checkpoint. */
+    int heldReleasesCount() {
+        synchronized (heldReleases) {
+            return heldReleases.size();
+        }
+    }
+
+    /**
+     * Runs {@code release} (which frees pages {@code [first, first + count)}) now if no record in the
+     * live log writes any of them, else right after the next checkpoint. Decided under the gate, so a
+     * checkpoint is either wholly before the decision (the pages are unlogged) or after it (it runs
+     * the held release once its header is durable).
+     */
+    void releaseWhenUnlogged(long first, long count, Runnable release) {
+        gate.readLock().lock();
+        try {
+            if (logged(first, count)) {
+                synchronized (heldReleases) {
+                    heldReleases.add(release);
+                }
+                return;
+            }
+        } finally {
+            gate.readLock().unlock();
+        }
+        release.run();
+    }
+
+    /** Whether a live record writes a page of {@code [first, first + count)}; walks the smaller set. */
+    private boolean logged(long first, long count) {
+        if (dirtyPages.isEmpty()) {
+            return false;
+        }
+        if (count <= dirtyPages.size()) {
+            for (long p = first; p < first + count; p++) {
+                if (dirtyPages.contains(p)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (long p : dirtyPages) {
+            if (p >= first && p < first + count) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void forceCheckpoint() {

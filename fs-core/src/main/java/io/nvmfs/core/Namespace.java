@@ -299,7 +299,7 @@ final class Namespace {
         long phys;
         while (true) {
             try {
-                phys = fs.pg.alloc(fs.meta, order);
+                phys = fs.allocate(fs.meta, order);
                 break;
             } catch (OutOfSpaceException e) {
                 if (order == 0 || e.largestFreeOrder() < 0) {

@@ -165,6 +165,7 @@ public final class NvmFs implements AutoCloseable {
                 }
             }
         }
+        fs.journal.checkpointIfHolding();
     }
 
     private void flushQuietly() {

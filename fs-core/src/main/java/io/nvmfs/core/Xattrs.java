@@ -98,7 +98,7 @@ final class Xattrs {
         } else {
             long page;
             try {
-                page = fs.pg.alloc(fs.meta, 0);
+                page = fs.allocate(fs.meta, 0);
             } catch (OutOfSpaceException e) {
                 throw NvmFs.noSpace(e);
             }
