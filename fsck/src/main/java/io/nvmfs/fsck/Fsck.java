@@ -62,6 +62,7 @@ public final class Fsck {
             FsSuperblockPass.run(st);
             SystemOverlap.run(st);
             boolean clean = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_CLEAN) == 1;
+            report.uncleanDetach(!clean);
             if (clean && !options.force() && report.findings().isEmpty()) {
                 summary = options.name() + ": clean, " + st.totalPages + " pages";
                 report.say(summary);
@@ -91,6 +92,11 @@ public final class Fsck {
                 }
             }
             summary = summary(st);
+            if (report.residue() > 0) {
+                report.say("Not detached cleanly: " + report.residue() + " finding" + (report.residue() == 1 ? "" : "s")
+                        + " above " + (report.residue() == 1 ? "is" : "are") + " what a crash leaves; the next mount"
+                        + " (or fsck -p) repairs " + (report.residue() == 1 ? "it" : "them") + ".");
+            }
             if (report.fixed() > 0) {
                 report.say("***** NAMESPACE WAS MODIFIED *****");
             }

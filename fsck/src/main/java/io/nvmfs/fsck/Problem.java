@@ -96,6 +96,19 @@ public enum Problem {
         return fix;
     }
 
+    /**
+     * Whether this is what an unclean detach (kill -9, power failure) normally leaves, and what the
+     * next attach repairs by itself: committed transactions to replay, a torn last transaction,
+     * pages whose release the crash cut off, inodes unlinked while open. On a namespace not marked
+     * clean these are recovery, not damage (e2fsck treats a journal needing recovery the same way).
+     */
+    public boolean crashResidue() {
+        return switch (this) {
+            case JR04, JR06, SP01, CN05 -> true;
+            default -> false;
+        };
+    }
+
     public boolean preenSafe() {
         return preen;
     }

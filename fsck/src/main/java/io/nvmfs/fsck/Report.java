@@ -31,6 +31,8 @@ final class Report {
     private boolean yesToAll;
     private int fixed;
     private int unfixed;
+    private boolean uncleanDetach;
+    private int residue;
 
     Report(RepairMode mode, PrintStream out, boolean printLines, BufferedReader terminal) {
         this.mode = mode;
@@ -63,6 +65,13 @@ final class Report {
     boolean problem(Problem p, String subject, String detail) {
         String line = p.name() + " " + subject + ": " + p.what() + (detail == null ? "" : " (" + detail + ")")
                 + ". " + capitalise(p.fix()) + "?";
+        if (mode == RepairMode.NO && uncleanDetach && p.crashResidue()) {
+            // What a crash leaves and the next attach repairs: not counted as left uncorrected.
+            say(line + " no (left by an unclean detach; the next mount does this)");
+            findings.add(new Finding(p, subject, detail, false));
+            residue++;
+            return false;
+        }
         boolean fix = switch (mode) {
             case NO -> false;
             case YES -> true;
@@ -130,6 +139,19 @@ final class Report {
         return Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
+    /**
+     * The namespace was not detached cleanly: under {@code -n}, {@link Problem#crashResidue} findings
+     * are reported as recovery the next mount performs, and do not make the check fail.
+     */
+    void uncleanDetach(boolean unclean) {
+        this.uncleanDetach = unclean;
+    }
+
+    /** Crash-residue findings reported (and left to the next mount) under {@code -n}. */
+    int residue() {
+        return residue;
+    }
+
     int fixed() {
         return fixed;
     }
@@ -160,6 +182,7 @@ final class Report {
                     .append(",\"detail\":").append(f.detail() == null ? "null" : Json.quote(f.detail()))
                     .append(",\"repair\":").append(Json.quote(f.problem().fix()))
                     .append(",\"repaired\":").append(f.fixed())
+                    .append(",\"crash_residue\":").append(uncleanDetach && f.problem().crashResidue())
                     .append('}');
         }
         return b.append("]}").toString();
