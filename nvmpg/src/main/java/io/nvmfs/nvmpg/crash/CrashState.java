@@ -42,6 +42,14 @@ public final class CrashState {
         return img;
     }
 
+    /** As {@link #image}, into {@code img} (the size of the durable image), so explorers reuse one buffer. */
+    public void imageInto(MemorySegment img, BitSet present) {
+        img.copyFrom(durable);
+        for (int i = present.nextSetBit(0); i >= 0 && i < pendingOffsets.length; i = present.nextSetBit(i + 1)) {
+            img.set(ValueLayout.JAVA_LONG_UNALIGNED, pendingOffsets[i], pendingValues[i]);
+        }
+    }
+
     /**
      * The subsets of pending words to try: all of them when there are at most {@code exhaustiveUpTo};
      * otherwise none, all, each word alone and all but each word (for every word when there are at

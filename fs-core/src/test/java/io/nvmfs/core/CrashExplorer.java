@@ -1,0 +1,221 @@
+package io.nvmfs.core;
+
+import io.nvmfs.nvmpg.Media;
+import io.nvmfs.nvmpg.Persistence;
+import io.nvmfs.nvmpg.crash.CrashState;
+import io.nvmfs.nvmpg.crash.RecordingPersistence;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Runs a workload from a base image on the recording persistence and checks every crash state
+ * at every persist point (CrashMonkey/ACE's bounded workloads, Chipmunk's persist-point states):
+ * the stores not yet persisted at that instant may each have reached the media or not, and the
+ * image left by each subset tried must
+ * <ol>
+ *   <li>attach (journal replay, leak and orphan scan) without error;</li>
+ *   <li>pass the structural check: tree connected, link counts right, every referenced page
+ *       recorded once under the right owner, nothing recorded that nothing references;</li>
+ *   <li>show the operation in flight all-or-nothing: exactly what a user saw before it or after
+ *       it (names, types, modes, link counts, sizes, bytes, symlink targets, xattrs) — which also
+ *       means everything earlier operations made durable is intact.</li>
+ * </ol>
+ * After the last operation, the states with none and with all of the pending stores must show
+ * the final tree (a crash after return loses nothing: kill -9 and power cut alike).
+ * Single-threaded, so the persist order is the program order.
+ */
+final class CrashExplorer {
+    static final long IMAGE_BYTES = 8L << 20;
+
+    private final int exhaustiveUpTo;
+    private final int samples;
+    private final Random random;
+    private final MemorySegment scratch;
+    private final List<String> failures = new ArrayList<>();
+    private long states;
+    private int workloads;
+
+    /**
+     * @param exhaustiveUpTo at a persist point with at most this many pending words, every subset
+     * @param samples        beyond that: none, all, each alone, all but each (sampled) and this many random
+     */
+    CrashExplorer(Arena arena, int exhaustiveUpTo, int samples, long seed) {
+        this.exhaustiveUpTo = exhaustiveUpTo;
+        this.samples = samples;
+        this.random = new Random(seed);
+        this.scratch = arena.allocate(IMAGE_BYTES, 4096);
+    }
+
+    long states() {
+        return states;
+    }
+
+    int workloads() {
+        return workloads;
+    }
+
+    List<String> failures() {
+        return failures;
+    }
+
+    private static FsOptions options() {
+        long[] clock = {1_700_000_000L, 0};
+        TimeSource time = () -> {
+            clock[1] += 1_000_000;
+            return clock.clone();
+        };
+        // noatime: the oracle's own reads must not commit anything on the live filesystem.
+        return FsOptions.defaults().withTime(time).withCommitMillis(0).withAtime(FsOptions.Atime.NOATIME);
+    }
+
+    /** One crash state found wrong: enough to rerun it. */
+    private void fail(String base, List<CrashOps.Op> workload, int step, String where, String what) {
+        failures.add("base " + base + " workload " + workload + " during step " + step + " (" + workload.get(step)
+                + ") at " + where + ": " + what);
+    }
+
+    /** Explores {@code workload} run from {@code base}; returns whether every state passed. */
+    boolean explore(CrashBases.Base base, List<CrashOps.Op> workload) {
+        workloads++;
+        int failuresBefore = failures.size();
+        try (Arena arena = Arena.ofConfined()) {
+            RecordingPersistence rec = RecordingPersistence.ofZeroImage(arena, IMAGE_BYTES);
+            Media media = Media.ofMemory(rec.live(), rec);
+            Mkfs.format(media, "crash", 6, options().time(), new java.util.UUID(1, 2));
+            NvmFs fs = NvmFs.attach(media, options());
+            base.build(fs);
+            for (int step = 0; step < workload.size(); step++) {
+                CrashOps.Op op = workload.get(step);
+                TreeMap<String, String> before = snapshot(fs, Set.of());
+                CrashOps.InFlight inFlight = new CrashOps.InFlight();
+                List<BitSet> tried = new ArrayList<>();
+                List<String> where = new ArrayList<>();
+                List<CrashState> crashStates = new ArrayList<>();
+                List<TreeMap<String, String>> seen = new ArrayList<>();
+                int s = step;
+                rec.listen((index, state) -> {
+                    for (BitSet present : state.subsets(exhaustiveUpTo, samples, random)) {
+                        states++;
+                        String at = "persist #" + index + " words " + present + " of " + state.pendingWords();
+                        try {
+                            seen.add(attach(state, present));
+                            where.add(at);
+                        } catch (Throwable e) {
+                            fail(base.name(), workload, s, at, e.toString());
+                        }
+                    }
+                });
+                try {
+                    op.body().run(fs, inFlight);
+                } catch (FsException expected) {
+                    // A failing operation is part of the workload: it must have changed nothing.
+                } finally {
+                    rec.listen(null);
+                }
+                TreeMap<String, String> after = snapshot(fs, Set.of());
+                TreeMap<String, String> beforeMasked = snapshot(fs, inFlight.dataOf, before);
+                TreeMap<String, String> afterMasked = snapshot(fs, inFlight.dataOf, after);
+                for (int i = 0; i < seen.size(); i++) {
+                    TreeMap<String, String> got = snapshot(fs, inFlight.dataOf, seen.get(i));
+                    if (!got.equals(beforeMasked) && !got.equals(afterMasked)) {
+                        fail(base.name(), workload, step, where.get(i), "neither before nor after\n    got    " + got
+                                + "\n    before " + beforeMasked + "\n    after  " + afterMasked);
+                    }
+                }
+                if (failures.size() > failuresBefore) {
+                    return false;
+                }
+            }
+            TreeMap<String, String> end = snapshot(fs, Set.of());
+            CrashState last = rec.snapshot();
+            BitSet all = new BitSet();
+            all.set(0, last.pendingWords());
+            for (BitSet present : List.of(new BitSet(), all)) {
+                states++;
+                try {
+                    TreeMap<String, String> got = attach(last, present);
+                    if (!got.equals(end)) {
+                        fail(base.name(), workload, workload.size() - 1, "after the last step, " + present.cardinality()
+                                + " of " + last.pendingWords() + " pending words", "lost what returned\n    got  " + got
+                                + "\n    want " + end);
+                    }
+                } catch (Throwable e) {
+                    fail(base.name(), workload, workload.size() - 1, "after the last step", e.toString());
+                }
+            }
+            fs.close();
+        } catch (Throwable e) {
+            failures.add("base " + base.name() + " workload " + workload + ": the live run failed: " + e);
+        }
+        return failures.size() == failuresBefore;
+    }
+
+    /** The crash image: attach it, check it, and render what a user sees. */
+    private TreeMap<String, String> attach(CrashState state, BitSet present) throws Exception {
+        state.imageInto(scratch, present);
+        NvmFs crashed = NvmFs.attach(Media.ofMemory(scratch, Persistence.NONE), options());
+        try {
+            Consistency.check(crashed);
+            return snapshot(crashed, Set.of());
+        } finally {
+            crashed.close();
+        }
+    }
+
+    /** Path → what a user sees of it; the size and bytes of {@code masked} inodes left out. */
+    static TreeMap<String, String> snapshot(NvmFs fs, Set<Long> masked) throws Exception {
+        TreeMap<String, String> out = new TreeMap<>();
+        walk(fs, fs.root(), "", masked, out);
+        return out;
+    }
+
+    /** A snapshot taken earlier, re-rendered with {@code masked} left out. */
+    private static TreeMap<String, String> snapshot(NvmFs fs, Set<Long> masked, TreeMap<String, String> taken) {
+        TreeMap<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, String> e : taken.entrySet()) {
+            out.put(e.getKey(), mask(e.getValue(), masked));
+        }
+        return out;
+    }
+
+    private static String mask(String description, Set<Long> masked) {
+        for (long ino : masked) {
+            if (description.startsWith("ino=" + ino + " ")) {
+                return description.replaceAll(" size=\\S+ sha=\\S+", " size=? sha=?");
+            }
+        }
+        return description;
+    }
+
+    private static void walk(NvmFs fs, long dir, String path, Set<Long> masked, Map<String, String> out) throws Exception {
+        for (DirEntry e : fs.readdir(dir, 0, Integer.MAX_VALUE)) {
+            if (e.name().equals(".") || e.name().equals("..")) {
+                continue;
+            }
+            String p = path + "/" + e.name();
+            Stat st = fs.getattr(e.ino());
+            StringBuilder d = new StringBuilder("ino=").append(e.ino()).append(' ')
+                    .append(Integer.toOctalString(st.mode())).append(" nlink=").append(st.nlink());
+            if (Mode.isReg(st.mode())) {
+                d.append(" size=").append(st.size()).append(" sha=")
+                        .append(Consistency.sha(Consistency.contents(fs, e.ino(), st.size())));
+            } else if (Mode.isLink(st.mode())) {
+                d.append(" -> ").append(fs.readlink(e.ino()));
+            }
+            for (String x : new java.util.TreeSet<>(fs.listxattr(e.ino()))) {
+                d.append(' ').append(x).append('=').append(Consistency.sha(fs.getxattr(e.ino(), x)));
+            }
+            out.put(p, mask(d.toString(), masked));
+            if (Mode.isDir(st.mode())) {
+                walk(fs, e.ino(), p, masked, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.nvmfs.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The crash-state explorer over generated workloads. By default (CI): every one-operation
+ * workload from every base (seq-1 complete) and a seeded sample of two-operation workloads.
+ * {@code -Dnvmfs.crash.long=true}: every two-operation workload (seq-2 complete) and a sample of
+ * seq-3. {@code -Dnvmfs.crash.seed=N} changes the sample. Prints what it did.
+ */
+class CrashExplorerTest {
+    private static final boolean LONG = Boolean.getBoolean("nvmfs.crash.long");
+    private static final long SEED = Long.getLong("nvmfs.crash.seed", 20261201L);
+
+    private static void report(String what, CrashExplorer x, long startNanos) {
+        System.out.printf("crash explorer %s: %d workloads, %d crash states, %d failures, %.1f s%n", what,
+                x.workloads(), x.states(), x.failures().size(), (System.nanoTime() - startNanos) / 1e9);
+        for (String f : x.failures().subList(0, Math.min(5, x.failures().size()))) {
+            System.out.println("  " + f);
+        }
+    }
+
+    private static void assertNoFailures(CrashExplorer x) {
+        assertEquals(List.of(), x.failures().subList(0, Math.min(3, x.failures().size())),
+                x.failures().size() + " crash states failed");
+    }
+
+    @Test
+    void seq1Complete() {
+        List<CrashOps.Op> ops = CrashOps.catalogue();
+        long start = System.nanoTime();
+        try (Arena arena = Arena.ofConfined()) {
+            CrashExplorer x = new CrashExplorer(arena, 4, 4, SEED);
+            for (CrashBases.Base base : CrashBases.ALL) {
+                for (CrashOps.Op op : ops) {
+                    x.explore(base, List.of(op));
+                }
+            }
+            report("seq-1 complete", x, start);
+            assertNoFailures(x);
+        }
+    }
+
+    @Test
+    void seq2() {
+        List<CrashOps.Op> ops = CrashOps.catalogue();
+        long start = System.nanoTime();
+        Random pick = new Random(SEED);
+        try (Arena arena = Arena.ofConfined()) {
+            CrashExplorer x = new CrashExplorer(arena, LONG ? 4 : 2, LONG ? 4 : 2, SEED);
+            int sample = LONG ? Integer.MAX_VALUE : Integer.getInteger("nvmfs.crash.seq2", 300);
+            List<List<CrashOps.Op>> all = new ArrayList<>();
+            for (CrashOps.Op a : ops) {
+                for (CrashOps.Op b : ops) {
+                    all.add(List.of(a, b));
+                }
+            }
+            java.util.Collections.shuffle(all, pick);
+            int n = 0;
+            for (List<CrashOps.Op> w : all) {
+                if (n++ >= sample) {
+                    break;
+                }
+                x.explore(CrashBases.ALL.get(n % CrashBases.ALL.size()), w);
+            }
+            report(LONG ? "seq-2 complete" : "seq-2 sample of " + sample, x, start);
+            assertNoFailures(x);
+        }
+    }
+}
