@@ -103,7 +103,7 @@ final class CrashExplorer {
                 rec.listen((index, state) -> {
                     for (BitSet present : state.subsets(exhaustiveUpTo, samples, random)) {
                         states++;
-                        String at = "persist #" + index + " words " + present + " of " + state.pendingWords();
+                        String at = "persist #" + index + " " + describe(present, state.pendingWords());
                         try {
                             seen.add(attach(state, present));
                             where.add(at);
@@ -155,6 +155,24 @@ final class CrashExplorer {
             failures.add("base " + base.name() + " workload " + workload + ": the live run failed: " + e);
         }
         return failures.size() == failuresBefore;
+    }
+
+    /** The subset of pending words, compactly: "none", "all", "{3, 9} of 40" or "all but {7} of 40". */
+    static String describe(BitSet present, int pending) {
+        int n = present.cardinality();
+        if (n == 0) {
+            return "none of " + pending + " pending words";
+        }
+        if (n == pending) {
+            return "all " + pending + " pending words";
+        }
+        if (n > pending / 2) {
+            BitSet absent = new BitSet(pending);
+            absent.set(0, pending);
+            absent.andNot(present);
+            return "all but words " + absent + " of " + pending;
+        }
+        return "words " + present + " of " + pending;
     }
 
     /** The crash image: attach it, check it, and render what a user sees. */

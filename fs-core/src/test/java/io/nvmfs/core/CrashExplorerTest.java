@@ -47,29 +47,52 @@ class CrashExplorerTest {
         }
     }
 
+    /** Every pair (long mode: from every base) or a seeded sample of them (CI). */
     @Test
     void seq2() {
+        List<List<CrashOps.Op>> all = new ArrayList<>();
+        for (CrashOps.Op a : CrashOps.catalogue()) {
+            for (CrashOps.Op b : CrashOps.catalogue()) {
+                all.add(List.of(a, b));
+            }
+        }
+        run(LONG ? "seq-2 complete" : "seq-2 sample", all, LONG ? Integer.MAX_VALUE : Integer.getInteger("nvmfs.crash.seq2", 1500), LONG);
+    }
+
+    /** A seeded sample of three-operation workloads. */
+    @Test
+    void seq3Sample() {
         List<CrashOps.Op> ops = CrashOps.catalogue();
+        Random pick = new Random(SEED + 3);
+        List<List<CrashOps.Op>> some = new ArrayList<>();
+        int sample = LONG ? 3000 : Integer.getInteger("nvmfs.crash.seq3", 300);
+        for (int i = 0; i < sample; i++) {
+            some.add(List.of(ops.get(pick.nextInt(ops.size())), ops.get(pick.nextInt(ops.size())), ops.get(pick.nextInt(ops.size()))));
+        }
+        run("seq-3 sample", some, sample, false);
+    }
+
+    private static void run(String what, List<List<CrashOps.Op>> workloads, int limit, boolean everyBase) {
         long start = System.nanoTime();
-        Random pick = new Random(SEED);
+        List<List<CrashOps.Op>> order = new ArrayList<>(workloads);
+        java.util.Collections.shuffle(order, new Random(SEED));
         try (Arena arena = Arena.ofConfined()) {
             CrashExplorer x = new CrashExplorer(arena, LONG ? 4 : 2, LONG ? 4 : 2, SEED);
-            int sample = LONG ? Integer.MAX_VALUE : Integer.getInteger("nvmfs.crash.seq2", 300);
-            List<List<CrashOps.Op>> all = new ArrayList<>();
-            for (CrashOps.Op a : ops) {
-                for (CrashOps.Op b : ops) {
-                    all.add(List.of(a, b));
-                }
-            }
-            java.util.Collections.shuffle(all, pick);
             int n = 0;
-            for (List<CrashOps.Op> w : all) {
-                if (n++ >= sample) {
+            for (List<CrashOps.Op> w : order) {
+                if (n >= limit) {
                     break;
                 }
-                x.explore(CrashBases.ALL.get(n % CrashBases.ALL.size()), w);
+                if (everyBase) {
+                    for (CrashBases.Base b : CrashBases.ALL) {
+                        x.explore(b, w);
+                    }
+                } else {
+                    x.explore(CrashBases.ALL.get(n % CrashBases.ALL.size()), w);
+                }
+                n++;
             }
-            report(LONG ? "seq-2 complete" : "seq-2 sample of " + sample, x, start);
+            report(what + " (" + n + " of " + workloads.size() + (everyBase ? ", every base" : ", bases in turn") + ")", x, start);
             assertNoFailures(x);
         }
     }
