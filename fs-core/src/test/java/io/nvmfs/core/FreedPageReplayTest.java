@@ -76,19 +76,39 @@ class FreedPageReplayTest {
         }
     }
 
+    /**
+     * The crash image that would not mount ("bad extent page header"): the first directory entry
+     * sits at offset 0 of its page, so replaying its insert over a page that has become an
+     * overflow extent page overwrites the extent page's magic.
+     */
     @Test
     void anExtentPageOnAReusedDirectoryPageSurvivesReplay() throws Exception {
         try (Arena arena = Arena.ofConfined()) {
             TestFs t = new TestFs(arena, SIZE);
-            makeAndRemoveDirectory(t);
             long root = t.fs.root();
-            // Every other page written: more extents than the inode holds inline, so an extent page.
+            // Every other page written: as many extents as the inode holds inline.
             NvmFs.Created f = t.fs.create(root, "sparse", 0644, Handle.O_RDWR | Handle.O_CREAT, Caller.ROOT);
             byte[] one = filled(1, 's');
-            for (int i = 0; i < 2 * (InodeFormat.INLINE_EXTENTS + 3); i += 2) {
+            for (int i = 0; i < 2 * InodeFormat.INLINE_EXTENTS; i += 2) {
                 t.fs.write(f.fh(), (long) i << 12, java.lang.foreign.MemorySegment.ofArray(one), 0, 1);
             }
             t.fs.fsync(f.fh(), false);
+            java.util.Set<Long> freedDirPages = new java.util.HashSet<>();
+            String[] dirs = {"d1", "d2", "d3"};
+            for (String name : dirs) {
+                long d = t.fs.mkdir(root, name, 0755, Caller.ROOT).ino();
+                t.fs.release(t.fs.create(d, "a", 0644, Handle.O_RDWR | Handle.O_CREAT, Caller.ROOT).fh());
+                freedDirPages.add(t.fs.fs.table.read(d).extents.physical(0));
+                t.fs.unlink(d, "a");
+            }
+            for (String name : dirs) {
+                t.fs.rmdir(root, name);
+            }
+            // One more extent: the list overflows into an extent page, taken from the free pool.
+            t.fs.write(f.fh(), (long) (2 * InodeFormat.INLINE_EXTENTS) << 12, java.lang.foreign.MemorySegment.ofArray(one), 0, 1);
+            t.fs.fsync(f.fh(), false);
+            long[] chain = t.fs.fs.table.read(f.stat().ino()).extentChain;
+            org.junit.jupiter.api.Assertions.assertEquals(1, chain.length, "one overflow extent page");
             byte[] want = t.readFile(f.stat().ino());
             t.crashAndAttach();
             assertArrayEquals(want, t.readFile(t.fs.lookup(t.fs.root(), "sparse")), "sparse file after the crash");
