@@ -8,7 +8,7 @@ import java.util.List;
  * in the live journal is still there): never an empty filesystem, so that freed pages, live
  * journal records, overflow extent pages and xattr pages are all in play.
  */
-final class CrashBases {
+public final class CrashBases {
     private CrashBases() {}
 
     record Base(String name, Setup setup) {

@@ -31,14 +31,15 @@ import java.util.TreeMap;
  * the final tree (a crash after return loses nothing: kill -9 and power cut alike).
  * Single-threaded, so the persist order is the program order.
  */
-final class CrashExplorer {
-    static final long IMAGE_BYTES = 8L << 20;
+public final class CrashExplorer {
+    public static final long IMAGE_BYTES = 8L << 20;
 
     private final int exhaustiveUpTo;
     private final int samples;
     private final Random random;
     private final MemorySegment scratch;
     private final List<String> failures = new ArrayList<>();
+    private final ImageCheck imageCheck;
     private long states;
     private int workloads;
 
@@ -47,21 +48,43 @@ final class CrashExplorer {
      * @param samples        beyond that: none, all, each alone, all but each (sampled) and this many random
      */
     CrashExplorer(Arena arena, int exhaustiveUpTo, int samples, long seed) {
+        this(arena, exhaustiveUpTo, samples, seed, null);
+    }
+
+    /** With {@code imageCheck} also run on every crash image as it is (before any attach). */
+    public CrashExplorer(Arena arena, int exhaustiveUpTo, int samples, long seed, ImageCheck imageCheck) {
         this.exhaustiveUpTo = exhaustiveUpTo;
         this.samples = samples;
         this.random = new Random(seed);
         this.scratch = arena.allocate(IMAGE_BYTES, 4096);
+        this.imageCheck = imageCheck;
     }
 
-    long states() {
+    /** Another checker of crash images (fsck -n, from the fsck module's tests). */
+    @FunctionalInterface
+    public interface ImageCheck {
+        /** What is wrong with the crash image in {@code image} (free to change it), or null. */
+        String problem(MemorySegment image);
+    }
+
+    /** Every workload of one operation, from every base. */
+    public void exploreSeq1() {
+        for (CrashBases.Base base : CrashBases.ALL) {
+            for (CrashOps.Op op : CrashOps.catalogue()) {
+                explore(base, List.of(op));
+            }
+        }
+    }
+
+    public long states() {
         return states;
     }
 
-    int workloads() {
+    public int workloads() {
         return workloads;
     }
 
-    List<String> failures() {
+    public List<String> failures() {
         return failures;
     }
 
@@ -178,6 +201,13 @@ final class CrashExplorer {
     /** The crash image: attach it, check it, and render what a user sees. */
     private TreeMap<String, String> attach(CrashState state, BitSet present) throws Exception {
         state.imageInto(scratch, present);
+        if (imageCheck != null) {
+            // The checker may repair the image: what the oracles below then see is its result.
+            String problem = imageCheck.problem(scratch);
+            if (problem != null) {
+                throw new AssertionError(problem);
+            }
+        }
         NvmFs crashed = NvmFs.attach(Media.ofMemory(scratch, Persistence.NONE), options());
         try {
             Consistency.check(crashed);

@@ -17,7 +17,7 @@ import java.util.List;
  * writes in {@link InFlight}; the oracle ignores that file's size and bytes in the crash states
  * taken during that operation only.
  */
-final class CrashOps {
+public final class CrashOps {
     private CrashOps() {}
 
     /** One step of a workload. */

@@ -76,7 +76,8 @@ public enum Problem {
     // Pass 8: space
     SP01("pages recorded but referenced by nothing", "free them", true),
     SP02("block referenced but not recorded", "record it", true),
-    SP03("block recorded under the wrong owner", "move the record", true);
+    SP03("block recorded under the wrong owner", "move the record", true),
+    SP04("block recorded whole but only pieces of it referenced (a release cut off by a crash)", "record just the pieces", true);
 
     private final String what;
     private final String fix;
@@ -98,13 +99,14 @@ public enum Problem {
 
     /**
      * Whether this is what an unclean detach (kill -9, power failure) normally leaves, and what the
-     * next attach repairs by itself: committed transactions to replay, a torn last transaction,
+     * next attach repairs by itself: committed transactions to replay, a torn last transaction, a
+     * header slot torn by a checkpoint (the other slot is the valid one),
      * pages whose release the crash cut off, inodes unlinked while open. On a namespace not marked
      * clean these are recovery, not damage (e2fsck treats a journal needing recovery the same way).
      */
     public boolean crashResidue() {
         return switch (this) {
-            case JR04, JR06, SP01, CN05 -> true;
+            case JR02, JR04, JR06, SP01, SP04, CN05 -> true;
             default -> false;
         };
     }

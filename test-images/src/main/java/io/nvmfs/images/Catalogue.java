@@ -228,7 +228,16 @@ public final class Catalogue {
                 long page = p.firstExtentPage(p.ino("/hello.txt"));
                 p.s.set(Le.LONG, p.recordAt(p.slot("fs-data"), page), 0L);
                 p.s.set(Le.LONG, p.emptyRecordSlot(p.slot("fs-meta")), RecordWord.encode(page, 0, p.slot("fs-meta")));
-            })
+            }),
+            c("f_sp04_cut_off_release", "SP04", "a file's first extent halved, its block still recorded whole (a punch whose release a crash cut off)",
+                Recipe.TREE, p -> p.editInode("/docs/big.bin", rec -> {
+                    long at = rec + InodeFormat.OFF_INLINE + 8;
+                    long packed = p.s.get(Le.LONG, at);
+                    int order = InodeFormat.physicalOrder(packed);
+                    p.s.set(Le.LONG, at, InodeFormat.packPhysical(InodeFormat.physicalPage(packed), order - 1));
+                    long pages = rec + InodeFormat.OFF_PAGES;
+                    p.s.set(Le.LONG, pages, p.s.get(Le.LONG, pages) - (1L << (order - 1)));
+                }))
         );
     }
 
