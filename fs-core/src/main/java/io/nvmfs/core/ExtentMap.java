@@ -17,6 +17,31 @@ final class ExtentMap {
         return count;
     }
 
+    /** An independent copy (to put back when an operation fails). */
+    ExtentMap copy() {
+        ExtentMap c = new ExtentMap();
+        c.setTo(this);
+        return c;
+    }
+
+    /** Makes this map equal to {@code other}. */
+    void setTo(ExtentMap other) {
+        logical = Arrays.copyOf(other.logical, Math.max(4, other.count));
+        physical = Arrays.copyOf(other.physical, Math.max(4, other.count));
+        order = Arrays.copyOf(other.order, Math.max(4, other.count));
+        count = other.count;
+    }
+
+    /** Whether some extent's block contains physical page {@code page} (a linear scan: failure paths only). */
+    boolean holdsPhysical(long page) {
+        for (int i = 0; i < count; i++) {
+            if (page >= physical[i] && page < physical[i] + (1L << order[i])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     long logical(int i) {
         return logical[i];
     }

@@ -92,6 +92,11 @@ final class FsCore {
         return readOnlyReason != null;
     }
 
+    /** Why changes are refused, or null while writable. */
+    String readOnlyReason() {
+        return readOnlyReason;
+    }
+
     /** Corruption found while attached: log it once, go read-only, and fail this operation with EIO. */
     FsException corrupt(CorruptFsException e) {
         if (readOnlyReason == null) {
@@ -149,6 +154,37 @@ final class FsCore {
         table.write(tx, n);
     }
 
+    /**
+     * An operation on {@code n} failed after changing it: gives back the blocks it allocated (data
+     * extents, extent pages) — never in any journal record, referenced by nothing on the media —
+     * and puts the inode back as {@code saved}. The releases it had queued are dropped with it:
+     * the blocks they would have released are the inode's again.
+     */
+    void undo(Inode n, Inode.Saved saved) {
+        Owner owner = ownerOf(n);
+        for (int i = 0; i < n.extents.count(); i++) {
+            if (!saved.extents().holdsPhysical(n.extents.physical(i))) {
+                freeQuietly(owner, n.extents.physical(i), n.extents.order(i));
+            }
+        }
+        dropUnreferencedChain(n, saved.extentChain());
+        n.restore(saved);
+    }
+
+    /** Frees the extent pages of {@code n}'s chain that are not in {@code kept}, and puts {@code kept} back. */
+    void dropUnreferencedChain(Inode n, long[] kept) {
+        if (n.extentChain == kept) {
+            return;
+        }
+        for (long p : n.extentChain) {
+            if (java.util.Arrays.stream(kept).noneMatch(q -> q == p)) {
+                freeQuietly(meta, p, 0);
+            }
+        }
+        n.extentChain = kept;
+        n.extentsDirty = true;
+    }
+
     /** After a commit that included {@link #writeInode}: the DRAM copy now equals the media. */
     void written(Inode n) {
         n.metaDirty = false;
@@ -169,7 +205,9 @@ final class FsCore {
             }
         } catch (OutOfSpaceException e) {
             for (long p : chain) {
-                freeQuietly(meta, p, 0);
+                if (p != 0) { // the pages allocated before the failure; 0 = not reached
+                    freeQuietly(meta, p, 0);
+                }
             }
             throw new FsException(Errno.ENOSPC, "no page for the extent list of inode " + n.ino);
         }

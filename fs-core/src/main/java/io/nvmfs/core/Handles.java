@@ -38,12 +38,18 @@ final class Handles {
                 throw new FsException(Errno.EISDIR, "cannot open directory " + ino + " for writing");
             }
             if ((flags & Handle.O_TRUNC) != 0 && Mode.isReg(n.mode) && n.size > 0) {
-                FsCore.AfterCommit after = new FsCore.AfterCommit();
-                FileData.truncate(fs, n, 0, after);
-                long[] now = fs.now();
-                n.setTime(Inode.MTIME, now);
-                n.setTime(Inode.CTIME, now);
-                nf.commitInode(n, after);
+                Inode.Saved saved = n.save();
+                try {
+                    FsCore.AfterCommit after = new FsCore.AfterCommit();
+                    FileData.truncate(fs, n, 0, after);
+                    long[] now = fs.now();
+                    n.setTime(Inode.MTIME, now);
+                    n.setTime(Inode.CTIME, now);
+                    nf.commitInode(n, after);
+                } catch (FsException | RuntimeException e) {
+                    fs.undo(n, saved);
+                    throw e;
+                }
             }
             return newHandle(n, flags);
         }

@@ -61,6 +61,37 @@ final class Inode {
         return openHandles > 0 || metaDirty || extentsDirty || !dirtyData.isEmpty();
     }
 
+    /** The fields an operation may change before its commit, as they were (see {@link #restore}). */
+    record Saved(int mode, int nlink, int uid, int gid, long size, long[] sec, int[] nsec, long rdev, long parent,
+                 ExtentMap extents, long[] extentChain, boolean metaDirty, boolean extentsDirty) {}
+
+    /**
+     * Remembers the state an operation starts from. Invariant kept with {@link #restore}: an
+     * operation that fails leaves the DRAM inode as it found it, so nothing it half-did (an extent
+     * list whose releases were never run, a mode never committed) reaches the media later through
+     * another commit of this inode.
+     */
+    Saved save() {
+        return new Saved(mode, nlink, uid, gid, size, sec.clone(), nsec.clone(), rdev, parent, extents.copy(),
+                extentChain, metaDirty, extentsDirty);
+    }
+
+    void restore(Saved s) {
+        mode = s.mode;
+        nlink = s.nlink;
+        uid = s.uid;
+        gid = s.gid;
+        size = s.size;
+        System.arraycopy(s.sec, 0, sec, 0, sec.length);
+        System.arraycopy(s.nsec, 0, nsec, 0, nsec.length);
+        rdev = s.rdev;
+        parent = s.parent;
+        extents.setTo(s.extents);
+        extentChain = s.extentChain;
+        metaDirty = s.metaDirty;
+        extentsDirty = s.extentsDirty;
+    }
+
     void setTime(int which, long[] now) {
         sec[which] = now[0];
         nsec[which] = (int) now[1];

@@ -299,12 +299,18 @@ public final class NvmFs implements AutoCloseable {
             if (!Mode.isReg(n.mode)) {
                 throw new FsException(Errno.EINVAL, "inode " + ino + " is not a regular file");
             }
-            FsCore.AfterCommit after = new FsCore.AfterCommit();
-            FileData.truncate(fs, n, size, after);
-            long[] now = fs.now();
-            n.setTime(Inode.MTIME, now);
-            n.setTime(Inode.CTIME, now);
-            commitInode(n, after);
+            Inode.Saved saved = n.save();
+            try {
+                FsCore.AfterCommit after = new FsCore.AfterCommit();
+                FileData.truncate(fs, n, size, after);
+                long[] now = fs.now();
+                n.setTime(Inode.MTIME, now);
+                n.setTime(Inode.CTIME, now);
+                commitInode(n, after);
+            } catch (FsException | RuntimeException e) {
+                fs.undo(n, saved);
+                throw e;
+            }
             return Stat.of(n);
         }
     }
@@ -317,9 +323,15 @@ public final class NvmFs implements AutoCloseable {
         fs.checkWritable();
         try (var held = fs.locks.writeAll(ino)) {
             Inode n = fs.inode(ino);
-            change.apply(n);
-            n.setTime(Inode.CTIME, fs.now());
-            commitInode(n, new FsCore.AfterCommit());
+            Inode.Saved saved = n.save();
+            try {
+                change.apply(n);
+                n.setTime(Inode.CTIME, fs.now());
+                commitInode(n, new FsCore.AfterCommit());
+            } catch (FsException | RuntimeException e) {
+                fs.undo(n, saved);
+                throw e;
+            }
             return Stat.of(n);
         }
     }
@@ -327,8 +339,16 @@ public final class NvmFs implements AutoCloseable {
     /** Commits {@code n}'s record (its data first) and runs {@code after}. The caller holds n's lock. */
     void commitInode(Inode n, FsCore.AfterCommit after) throws FsException {
         Transaction tx = new Transaction();
-        fs.writeInode(tx, n, after);
-        fs.commit(tx, after);
+        long[] chain = n.extentChain;
+        try {
+            fs.writeInode(tx, n, after);
+            fs.commit(tx, after);
+        } catch (FsException | RuntimeException e) {
+            // The extent pages written for this commit are referenced by nothing; the media still
+            // names the old chain, which stays the inode's (its free was queued in after, dropped).
+            fs.dropUnreferencedChain(n, chain);
+            throw e;
+        }
         fs.written(n);
     }
 
