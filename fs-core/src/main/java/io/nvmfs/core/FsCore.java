@@ -34,6 +34,7 @@ final class FsCore {
     final InodeTable table;
     final InodeCache cache;
     final InodeLocks locks = new InodeLocks();
+    final KernelRefs kernelRefs = new KernelRefs();
     final FsOptions options;
     final long superblock;
     /**
@@ -132,6 +133,11 @@ final class FsCore {
             cache.put(dir);
         }
         return dir.directory;
+    }
+
+    /** Whether {@code n}, with no link left, can go now: nothing holds it open, nor does the kernel. */
+    boolean unreferenced(Inode n) {
+        return n.openHandles == 0 && !kernelRefs.held(n.ino);
     }
 
     Owner ownerOf(Inode n) {

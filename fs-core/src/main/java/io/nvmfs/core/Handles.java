@@ -192,7 +192,7 @@ final class Handles {
         Inode n = h.inode;
         try (var held = fs.locks.writeAll(n.ino)) {
             n.openHandles--;
-            if (n.nlink == 0 && n.openHandles == 0 && !n.isDir()) {
+            if (n.nlink == 0 && !n.isDir() && fs.unreferenced(n)) {
                 Namespace.freeOrphan(nf, n);
                 return;
             }

@@ -183,13 +183,14 @@ final class Namespace {
     /**
      * Adds to {@code tx} the loss of one link of {@code n} (a directory loses both of its own).
      * Returns true when {@code n} goes away now (no links, not open): its record is cleared and its
-     * space queued on {@code after}. An open file keeps its record with nlink 0 until its last
-     * release; after a crash the leak scan of the next attach frees it.
+     * space queued on {@code after}. An open file, or one the kernel still holds ({@link KernelRefs}),
+     * keeps its record with nlink 0 until its last release or forget; after a crash the leak scan
+     * of the next attach frees it.
      */
     static boolean dropLink(FsCore fs, Transaction tx, Inode n, long[] now, FsCore.AfterCommit after) throws FsException {
         n.nlink = n.isDir() ? 0 : n.nlink - 1;
         n.setTime(Inode.CTIME, now);
-        if (n.nlink == 0 && (n.openHandles == 0 || n.isDir())) {
+        if (n.nlink == 0 && (n.isDir() || fs.unreferenced(n))) {
             fs.table.clear(tx, n.ino);
             fs.releaseAllSpace(n, after);
             return true;

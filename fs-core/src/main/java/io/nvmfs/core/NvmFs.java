@@ -144,6 +144,9 @@ public final class NvmFs implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        for (long ino : fs.kernelRefs.heldInodes()) {
+            forget(ino, Long.MAX_VALUE);
+        }
         for (Long fh : handles.open()) {
             release(fh);
         }
@@ -185,6 +188,30 @@ public final class NvmFs implements AutoCloseable {
     }
 
     // ================================================================ attributes
+
+    /**
+     * The kernel now holds {@code ino} once more (an entry was replied for it). Until it forgets
+     * it, the inode is not freed even when its last name goes: see {@link KernelRefs}.
+     */
+    public void remember(long ino) {
+        fs.kernelRefs.add(ino);
+    }
+
+    /** The kernel gives back {@code nlookup} references; an unlinked file nothing else holds goes now. */
+    public void forget(long ino, long nlookup) throws FsException {
+        if (!fs.kernelRefs.drop(ino, nlookup)) {
+            return;
+        }
+        try (var held = fs.locks.writeAll(ino)) {
+            if (!fs.table.exists(ino)) {
+                return;
+            }
+            Inode n = fs.inode(ino);
+            if (n.nlink == 0 && !n.isDir() && fs.unreferenced(n)) {
+                Namespace.freeOrphan(this, n);
+            }
+        }
+    }
 
     public long root() {
         return InodeTable.ROOT;
