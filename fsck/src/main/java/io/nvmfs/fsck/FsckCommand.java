@@ -136,18 +136,18 @@ public final class FsckCommand implements Callable<Integer> {
         if (!Files.exists(namespace)) {
             throw new OperationalError("namespace " + namespace + ": no such file or device");
         }
-        boolean writable = Files.isWritable(namespace);
         try (Arena arena = Arena.ofShared();
-             FileChannel ch = writable ? FileChannel.open(namespace, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                     : FileChannel.open(namespace, StandardOpenOption.READ)) {
+             FileChannel ch = FileChannel.open(namespace, StandardOpenOption.READ)) {
             long size = io.nvmfs.nvmpg.NamespaceSize.of(namespace, ch) & ~4095L;
             if (size < 16 * 4096) {
                 throw new OperationalError("namespace " + namespace + ": " + size + " bytes is too small to hold nvmfs");
             }
-            MemorySegment seg = ch.map(writable ? FileChannel.MapMode.PRIVATE : FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            // Copy-on-write without reserving the namespace's size in DRAM: -n needs memory only
+            // for the pages it replays or repairs in its own view, so any namespace size checks.
+            MemorySegment seg = io.nvmfs.nvmpg.PrivateMapping.map(namespace, size, arena);
             Media media = Media.ofMemory(seg, Persistence.NONE);
             try (Fsck.MediaWriterHandle writer = new Fsck.MediaWriterHandle(media, null)) {
-                return fsck.run(media, writable, writer);
+                return fsck.run(media, true, writer);
             }
         } catch (NamespaceOpenException e) {
             throw new OperationalError(e.getMessage());

@@ -49,6 +49,24 @@ class FsckCommandTest {
         }
     }
 
+    /**
+     * -n on a namespace twice this machine's memory (sparse): the copy-on-write view must not
+     * reserve the namespace's size ("Map failed", exit 8, for 32 GiB and more on a 24 GiB machine).
+     */
+    @Test
+    void checkOnlyWorksOnANamespaceLargerThanMemory() throws Exception {
+        long ram = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
+                .getTotalMemorySize();
+        long size = Math.max(32L << 30, (2 * ram + (1L << 30)) & ~((1L << 30) - 1));
+        Path img = tmp.resolve("large.img");
+        try (io.nvmfs.nvmpg.Namespace ns = io.nvmfs.nvmpg.Namespace.create(img, size)) {
+            io.nvmfs.core.Mkfs.format(ns.media(), "large", 0, io.nvmfs.core.TimeSource.SYSTEM);
+        }
+        Run r = fsck("-fn", img.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        Files.delete(img);
+    }
+
     @Test
     void checkOnlyChangesNothingAndReportsUncorrected() throws Exception {
         Path img = imageOf("f_in02_inode_type");
