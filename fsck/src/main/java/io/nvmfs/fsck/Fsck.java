@@ -114,6 +114,13 @@ public final class Fsck {
         } catch (MediaWriter.BackupFailedException e) {
             report.say("fsck.nvmfs: " + e.getMessage() + "; nothing further was changed");
             return finish(report, ExitCode.OPERATIONAL, e.getMessage());
+        } catch (InternalError e) {
+            // The JVM's answer to SIGBUS on the mapping: the namespace file shrank under fsck (or
+            // the device failed). Nothing more can be read; say so in one line.
+            String why = "the namespace could not be read at some offset (" + e.getMessage()
+                    + "); was the file truncated while fsck ran?";
+            report.say("fsck.nvmfs: " + options.name() + ": " + why);
+            return finish(report, ExitCode.OPERATIONAL | (report.fixed() > 0 ? ExitCode.CORRECTED : 0), why);
         }
     }
 
