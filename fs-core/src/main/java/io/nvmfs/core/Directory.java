@@ -44,8 +44,7 @@ final class Directory {
                 int recLen = Short.toUnsignedInt(media.get(Le.SHORT, at + DirentFormat.OFF_REC_LEN));
                 long ino = media.get(Le.LONG, at + DirentFormat.OFF_INO);
                 int nameLen = Byte.toUnsignedInt(media.get(ValueLayout.JAVA_BYTE, at + DirentFormat.OFF_NAME_LEN));
-                if (recLen < DirentFormat.HEADER || (recLen & 7) != 0 || off + recLen > DirentFormat.PAGE
-                        || (ino != 0 && (nameLen == 0 || DirentFormat.needed(nameLen) > recLen)) || ino < 0) {
+                if (!recordFits(off, recLen, ino, nameLen)) {
                     throw new CorruptFsException("directory " + dir.ino, "bad entry at page " + p + " offset " + off);
                 }
                 if (ino != 0) {
@@ -204,25 +203,42 @@ final class Directory {
     }
 
     /** Entries from {@code cookie} on (see {@link DirEntry}), at most {@code max}, appended to {@code out}. */
-    static long list(MemorySegment media, Inode dir, long cookie, int max, List<DirEntry> out) {
+    /** Whether a record's header is one a directory page can hold at {@code off} (shared by load and list). */
+    static boolean recordFits(int off, int recLen, long ino, int nameLen) {
+        return recLen >= DirentFormat.HEADER && (recLen & 7) == 0 && off + recLen <= DirentFormat.PAGE && ino >= 0
+                && (ino == 0 || (nameLen != 0 && DirentFormat.needed(nameLen) <= recLen));
+    }
+
+    /**
+     * Walks the directory's pages from {@code cookie}, checking every record it passes as
+     * {@link #load} does: a damaged page is corruption (EIO and read-only through the caller),
+     * never garbage names or a walk off the page.
+     */
+    static long list(MemorySegment media, Inode dir, long cookie, int max, List<DirEntry> out) throws CorruptFsException {
         long pos = Math.max(0, cookie - 2);
         long end = dir.size;
         while (pos < end && out.size() < max) {
             int p = (int) (pos >>> 12);
             long base = physical(dir, p);
+            if (base < 0) {
+                throw new CorruptFsException("directory " + dir.ino, "page " + p + " is a hole");
+            }
             int off = 0;
             while (off < DirentFormat.PAGE && out.size() < max) {
                 long at = base + off;
                 int recLen = Short.toUnsignedInt(media.get(Le.SHORT, at + DirentFormat.OFF_REC_LEN));
                 long ino = media.get(Le.LONG, at + DirentFormat.OFF_INO);
                 long recPos = ((long) p << 12) + off;
+                int nameLen = Byte.toUnsignedInt(media.get(ValueLayout.JAVA_BYTE, at + DirentFormat.OFF_NAME_LEN));
+                if (!recordFits(off, recLen, ino, nameLen) || ino > INO_MASK) {
+                    throw new CorruptFsException("directory " + dir.ino, "bad entry at page " + p + " offset " + off);
+                }
                 if (ino != 0 && recPos >= pos) {
-                    int nameLen = Byte.toUnsignedInt(media.get(ValueLayout.JAVA_BYTE, at + DirentFormat.OFF_NAME_LEN));
                     byte[] name = media.asSlice(at + DirentFormat.OFF_NAME, nameLen).toArray(ValueLayout.JAVA_BYTE);
                     int type = Byte.toUnsignedInt(media.get(ValueLayout.JAVA_BYTE, at + DirentFormat.OFF_TYPE));
                     out.add(new DirEntry(new String(name, java.nio.charset.StandardCharsets.UTF_8), ino, type, recPos + 3));
                 }
-                off += Math.max(recLen, DirentFormat.HEADER);
+                off += recLen;
             }
             if (out.size() < max) {
                 pos = ((long) p + 1) << 12;

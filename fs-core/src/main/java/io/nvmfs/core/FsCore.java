@@ -103,8 +103,22 @@ final class FsCore {
         if (readOnlyReason == null) {
             readOnlyReason = "remounted read-only after metadata corruption: " + e.getMessage() + "; run fsck.nvmfs";
             LOG.log(Level.SEVERE, readOnlyReason);
+            if (!options.readOnly()) {
+                recordError(media, superblock);
+            }
         }
         return new FsException(Errno.EIO, e.getMessage(), e);
+    }
+
+    /**
+     * Counts one corruption event in the superblock's {@code errors} field, persisted, as ext4
+     * records its error state: the next fsck then checks fully (even of a namespace marked clean)
+     * and says why, instead of trusting the clean flag.
+     */
+    static void recordError(Media media, long superblock) {
+        long at = superblock + FsSuperblockFormat.OFF_ERRORS;
+        media.segment().set(Le.LONG, at, media.segment().get(Le.LONG, at) + 1);
+        media.persist(at, 8);
     }
 
     /** The inode, loaded if not cached. The caller holds its stripe lock. */

@@ -20,7 +20,9 @@ import java.util.UUID;
  *  56     4  crc32c         CRC32C of bytes 0..55 (the part above never changes after mkfs)
  *  60     4  reserved       0
  *  64     8  clean          1 = cleanly detached; 0 = attached or crashed (one aligned store)
- *  72    56  reserved       0
+ *  72     8  errors         corruption events recorded while attached (or by an attach that
+ *                           refused the image); 0 = none. One aligned store; fsck clears it.
+ *  80    48  reserved       0
  * 128  3968  chunk[496]     page number of inode-table chunk k (0 = not allocated); journaled
  * </pre>
  *
@@ -39,6 +41,7 @@ public final class FsSuperblockFormat {
     public static final int OFF_ROOT_INO = 48;
     public static final int OFF_CRC = 56;
     public static final int OFF_CLEAN = 64;
+    public static final int OFF_ERRORS = 72;
     public static final int OFF_CHUNKS = 128;
     public static final int MAX_CHUNKS = (4096 - OFF_CHUNKS) / 8;
 

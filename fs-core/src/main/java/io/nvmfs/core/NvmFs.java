@@ -115,8 +115,16 @@ public final class NvmFs implements AutoCloseable {
                 media.segment().set(Le.LONG, sb + FsSuperblockFormat.OFF_CLEAN, 0L);
                 media.persist(sb + FsSuperblockFormat.OFF_CLEAN, 8);
             }
+            long errors = media.segment().get(Le.LONG, sb + FsSuperblockFormat.OFF_ERRORS);
+            if (errors != 0) {
+                report.add("the filesystem recorded " + errors + " corruption event" + (errors == 1 ? "" : "s")
+                        + " before; run fsck.nvmfs to check it fully");
+            }
             return new NvmFs(core, report);
         } catch (CorruptFsException e) {
+            if (!options.readOnly()) {
+                FsCore.recordError(media, sb);
+            }
             throw new FsException(Errno.EIO, e.getMessage() + "; run fsck.nvmfs", e);
         }
     }
@@ -596,7 +604,11 @@ public final class NvmFs implements AutoCloseable {
                 out.add(new DirEntry("..", dir.parent, Mode.dtype(Mode.S_IFDIR), 2));
             }
             if (out.size() < max) {
-                Directory.list(fs.seg, dir, Math.max(cookie, 2), max - out.size(), out);
+                try {
+                    Directory.list(fs.seg, dir, Math.max(cookie, 2), max - out.size(), out);
+                } catch (CorruptFsException e) {
+                    throw fs.corrupt(e);
+                }
             }
             return out;
         }

@@ -87,4 +87,43 @@ class FsCorruptionTest {
             assertTrue(e.getMessage().contains("journal") && e.getMessage().contains("fsck"), e.getMessage());
         }
     }
+
+    private static long recordedErrors(TestFs t) {
+        return t.media.segment().get(Le.LONG, t.fs.fs.superblock + FsSuperblockFormat.OFF_ERRORS);
+    }
+
+    /** Corruption found while attached is recorded on the namespace (fsck then checks fully) and turns the mount read-only. */
+    @Test
+    void corruptionFoundWhileAttachedIsRecordedOnTheNamespace() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            TestFs t = new TestFs(arena, 32L << 20);
+            long d = t.fs.mkdir(t.fs.root(), "d", 0755, Caller.ROOT).ino();
+            t.fs.mknod(d, "f", 0644, 0, Caller.ROOT);
+            t.fs = t.remount();
+            assertEquals(0, recordedErrors(t));
+            long page = t.fs.fs.table.read(d).extents.physical(0);
+            t.media.segment().set(Le.SHORT, (page << 12) + DirentFormat.OFF_REC_LEN, (short) 3);
+            assertEquals(Errno.EIO, assertThrows(FsException.class, () -> t.fs.readdir(d, 0, 100)).errno());
+            assertEquals(1, recordedErrors(t), "the errors field counts the event");
+            assertEquals(Errno.EROFS, assertThrows(FsException.class,
+                    () -> t.fs.mkdir(t.fs.root(), "new", 0755, Caller.ROOT)).errno());
+            t.fs.close();
+            NvmFs again = NvmFs.attach(t.media, t.options());
+            assertTrue(again.attachReport().stream().anyMatch(l -> l.contains("recorded 1 corruption event")),
+                    again.attachReport().toString());
+        }
+    }
+
+    /** An attach that refuses a damaged image records that too, so fsck without -f does not call it clean. */
+    @Test
+    void anAttachThatRefusesTheImageRecordsIt() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            TestFs t = new TestFs(arena, 32L << 20);
+            long sb = t.fs.fs.superblock;
+            t.fs.close();
+            t.media.segment().set(Le.LONG, FsSuperblockFormat.chunkSlot(sb, 0), t.media.pages() + 10); // past the end
+            assertEquals(Errno.EIO, assertThrows(FsException.class, () -> NvmFs.attach(t.media, t.options())).errno());
+            assertEquals(1, t.media.segment().get(Le.LONG, sb + FsSuperblockFormat.OFF_ERRORS));
+        }
+    }
 }

@@ -63,7 +63,12 @@ public final class Fsck {
             SystemOverlap.run(st);
             boolean clean = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_CLEAN) == 1;
             report.uncleanDetach(!clean);
-            if (clean && !options.force() && report.findings().isEmpty()) {
+            long errors = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_ERRORS);
+            if (errors != 0) {
+                report.say("The filesystem recorded " + errors + " corruption event" + (errors == 1 ? "" : "s")
+                        + " while mounted: checking fully.");
+            }
+            if (clean && errors == 0 && !options.force() && report.findings().isEmpty()) {
                 summary = options.name() + ": clean, " + st.totalPages + " pages";
                 report.say(summary);
                 return finish(report, ExitCode.CLEAN, summary);
@@ -89,6 +94,10 @@ public final class Fsck {
                 // Checked and consistent: the next attach may skip its leak scan.
                 if (st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_CLEAN) != 1) {
                     st.writer.putLong(st.sb + FsSuperblockFormat.OFF_CLEAN, 1L);
+                }
+                // Every recorded corruption has now been checked for and repaired.
+                if (st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_ERRORS) != 0) {
+                    st.writer.putLong(st.sb + FsSuperblockFormat.OFF_ERRORS, 0L);
                 }
             }
             summary = summary(st);
