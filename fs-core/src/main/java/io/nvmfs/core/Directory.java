@@ -236,7 +236,7 @@ final class Directory {
                 if (ino != 0 && recPos >= pos) {
                     byte[] name = media.asSlice(at + DirentFormat.OFF_NAME, nameLen).toArray(ValueLayout.JAVA_BYTE);
                     int type = Byte.toUnsignedInt(media.get(ValueLayout.JAVA_BYTE, at + DirentFormat.OFF_TYPE));
-                    out.add(new DirEntry(new String(name, java.nio.charset.StandardCharsets.UTF_8), ino, type, recPos + 3));
+                    out.add(new DirEntry(name, ino, type, recPos + 3));
                 }
                 off += recLen;
             }

@@ -56,7 +56,7 @@ final class Handles {
     }
 
     /** Creates and opens a regular file (O_EXCL: EEXIST if it exists; otherwise an existing one is opened). */
-    NvmFs.Created create(long parent, String name, int mode, int flags, Caller caller) throws FsException {
+    NvmFs.Created create(long parent, byte[] name, int mode, int flags, Caller caller) throws FsException {
         while (true) {
             try {
                 Namespace.Made made = Namespace.create(nf, parent, name, Mode.S_IFREG | (mode & Mode.PERMS), 0, null, caller);

@@ -17,16 +17,35 @@ final class Name {
         return new Name(bytes);
     }
 
-    /** Validates a name given by a caller: ENAMETOOLONG over 255 bytes, EINVAL for empty, '/', NUL, "." or "..". */
-    static Name checked(String name) throws FsException {
-        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+    /**
+     * Validates a name given by a caller, as bytes (what Linux names are; no encoding is assumed or
+     * applied): ENAMETOOLONG over 255 bytes, EINVAL for empty, '/', NUL, "." or "..".
+     */
+    static Name checked(byte[] b) throws FsException {
         if (b.length > DirentFormat.MAX_NAME) {
             throw new FsException(Errno.ENAMETOOLONG, "name of " + b.length + " bytes (at most 255)");
         }
-        if (b.length == 0 || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
-            throw new FsException(Errno.EINVAL, "invalid name '" + name + "'");
+        if (b.length == 0 || isDot(b) || isDotDot(b) || indexOf(b, (byte) '/') >= 0 || indexOf(b, (byte) 0) >= 0) {
+            throw new FsException(Errno.EINVAL, "invalid name '" + new String(b, StandardCharsets.UTF_8) + "'");
         }
         return new Name(b);
+    }
+
+    static boolean isDot(byte[] b) {
+        return b.length == 1 && b[0] == '.';
+    }
+
+    static boolean isDotDot(byte[] b) {
+        return b.length == 2 && b[0] == '.' && b[1] == '.';
+    }
+
+    private static int indexOf(byte[] b, byte x) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == x) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The hash {@link NameIndex} files this name under (computed once). */

@@ -14,7 +14,7 @@ final class Namespace {
     record Made(long ino, Stat stat) {
     }
 
-    static Made create(NvmFs nf, long parent, String name, int mode, long rdev, byte[] symlinkTarget, Caller caller)
+    static Made create(NvmFs nf, long parent, byte[] name, int mode, long rdev, byte[] symlinkTarget, Caller caller)
             throws FsException {
         FsCore fs = nf.fs;
         fs.checkWritable();
@@ -28,7 +28,7 @@ final class Namespace {
             }
             Directory d = fs.directory(dir);
             if (d.lookup(nm) != 0) {
-                throw new FsException(Errno.EEXIST, "'" + name + "' exists in directory " + parent);
+                throw new FsException(Errno.EEXIST, "'" + Name.of(name) + "' exists in directory " + parent);
             }
             boolean isDir = Mode.isDir(mode);
             if (isDir && dir.nlink >= NvmFs.MAX_LINKS) {
@@ -92,7 +92,7 @@ final class Namespace {
         }
     }
 
-    static Stat link(NvmFs nf, long ino, long newParent, String newName) throws FsException {
+    static Stat link(NvmFs nf, long ino, long newParent, byte[] newName) throws FsException {
         FsCore fs = nf.fs;
         fs.checkWritable();
         Name nm = Name.checked(newName);
@@ -110,7 +110,7 @@ final class Namespace {
             Inode dir = nf.requireDir(fs.inode(newParent));
             Directory d = fs.directory(dir);
             if (d.lookup(nm) != 0) {
-                throw new FsException(Errno.EEXIST, "'" + newName + "' exists in directory " + newParent);
+                throw new FsException(Errno.EEXIST, "'" + Name.of(newName) + "' exists in directory " + newParent);
             }
             Growth growth = grow(fs, dir, d, nm);
             long[] now = fs.now();
@@ -138,7 +138,7 @@ final class Namespace {
     }
 
     /** unlink ({@code dir} false) or rmdir ({@code dir} true). */
-    static void remove(NvmFs nf, long parent, String name, boolean rmdir) throws FsException {
+    static void remove(NvmFs nf, long parent, byte[] name, boolean rmdir) throws FsException {
         FsCore fs = nf.fs;
         fs.checkWritable();
         Name nm = Name.checked(name);
@@ -152,13 +152,13 @@ final class Namespace {
                 }
                 Inode n = fs.inode(child);
                 if (rmdir && !n.isDir()) {
-                    throw new FsException(Errno.ENOTDIR, "'" + name + "' is not a directory");
+                    throw new FsException(Errno.ENOTDIR, "'" + Name.of(name) + "' is not a directory");
                 }
                 if (!rmdir && n.isDir()) {
-                    throw new FsException(Errno.EISDIR, "'" + name + "' is a directory (use rmdir)");
+                    throw new FsException(Errno.EISDIR, "'" + Name.of(name) + "' is a directory (use rmdir)");
                 }
                 if (rmdir && fs.directory(n).entries() > 0) {
-                    throw new FsException(Errno.ENOTEMPTY, "directory '" + name + "' is not empty");
+                    throw new FsException(Errno.ENOTEMPTY, "directory '" + Name.of(name) + "' is not empty");
                 }
                 long[] now = fs.now();
                 FsCore.AfterCommit after = new FsCore.AfterCommit();
@@ -226,7 +226,7 @@ final class Namespace {
         settle(fs, n, true);
     }
 
-    static void rename(NvmFs nf, long oldParent, String oldName, long newParent, String newName, int flags)
+    static void rename(NvmFs nf, long oldParent, byte[] oldName, long newParent, byte[] newName, int flags)
             throws FsException {
         FsCore fs = nf.fs;
         fs.checkWritable();
@@ -265,7 +265,7 @@ final class Namespace {
         }
     }
 
-    private static long lookupOrZero(NvmFs nf, long parent, String name) throws FsException {
+    private static long lookupOrZero(NvmFs nf, long parent, byte[] name) throws FsException {
         try {
             return nf.lookup(parent, name);
         } catch (FsException e) {

@@ -231,18 +231,27 @@ public final class NvmFs implements AutoCloseable {
         }
     }
 
+    /** Names are bytes ({@code byte[]} methods); a {@code String} name is taken as its UTF-8 bytes. */
+    static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public long lookup(long parent, String name) throws FsException {
-        if (name.equals(".")) {
+        return lookup(parent, utf8(name));
+    }
+
+    public long lookup(long parent, byte[] name) throws FsException {
+        if (Name.isDot(name)) {
             return dirOf(parent);
         }
         try (var held = readLock(parent)) {
             Inode dir = requireDir(fs.inode(parent));
-            if (name.equals("..")) {
+            if (Name.isDotDot(name)) {
                 return dir.parent;
             }
             long ino = fs.directory(dir).lookup(Name.checked(name));
             if (ino == 0) {
-                throw new FsException(Errno.ENOENT, "'" + name + "' not in directory " + parent);
+                throw new FsException(Errno.ENOENT, "'" + Name.of(name) + "' not in directory " + parent);
             }
             return ino;
         }
@@ -433,6 +442,10 @@ public final class NvmFs implements AutoCloseable {
 
     /** Creates a regular file, FIFO, socket or device node. */
     public Stat mknod(long parent, String name, int mode, long rdev, Caller caller) throws FsException {
+        return mknod(parent, utf8(name), mode, rdev, caller);
+    }
+
+    public Stat mknod(long parent, byte[] name, int mode, long rdev, Caller caller) throws FsException {
         int type = mode & Mode.S_IFMT;
         if (type == 0) {
             mode |= Mode.S_IFREG;
@@ -445,11 +458,19 @@ public final class NvmFs implements AutoCloseable {
     }
 
     public Stat mkdir(long parent, String name, int mode, Caller caller) throws FsException {
+        return mkdir(parent, utf8(name), mode, caller);
+    }
+
+    public Stat mkdir(long parent, byte[] name, int mode, Caller caller) throws FsException {
         return Namespace.create(this, parent, name, Mode.S_IFDIR | (mode & Mode.PERMS), 0, null, caller).stat();
     }
 
     public Stat symlink(long parent, String name, String target, Caller caller) throws FsException {
-        byte[] t = target.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return symlink(parent, utf8(name), utf8(target), caller);
+    }
+
+    /** A symbolic link to {@code t}: the target is stored and returned as these bytes, whatever they are. */
+    public Stat symlink(long parent, byte[] name, byte[] t, Caller caller) throws FsException {
         if (t.length == 0) {
             throw new FsException(Errno.ENOENT, "empty symlink target");
         }
@@ -460,6 +481,10 @@ public final class NvmFs implements AutoCloseable {
     }
 
     public String readlink(long ino) throws FsException {
+        return new String(readlinkBytes(ino), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public byte[] readlinkBytes(long ino) throws FsException {
         try (var held = readLock(ino)) {
             Inode n = fs.inode(ino);
             if (!Mode.isLink(n.mode)) {
@@ -467,23 +492,39 @@ public final class NvmFs implements AutoCloseable {
             }
             byte[] b = new byte[(int) n.size];
             FileData.read(fs, n, 0, MemorySegment.ofArray(b), 0, b.length);
-            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+            return b;
         }
     }
 
     public Stat link(long ino, long newParent, String newName) throws FsException {
+        return link(ino, newParent, utf8(newName));
+    }
+
+    public Stat link(long ino, long newParent, byte[] newName) throws FsException {
         return Namespace.link(this, ino, newParent, newName);
     }
 
     public void unlink(long parent, String name) throws FsException {
+        unlink(parent, utf8(name));
+    }
+
+    public void unlink(long parent, byte[] name) throws FsException {
         Namespace.remove(this, parent, name, false);
     }
 
     public void rmdir(long parent, String name) throws FsException {
+        rmdir(parent, utf8(name));
+    }
+
+    public void rmdir(long parent, byte[] name) throws FsException {
         Namespace.remove(this, parent, name, true);
     }
 
     public void rename(long oldParent, String oldName, long newParent, String newName, int flags) throws FsException {
+        rename(oldParent, utf8(oldName), newParent, utf8(newName), flags);
+    }
+
+    public void rename(long oldParent, byte[] oldName, long newParent, byte[] newName, int flags) throws FsException {
         Namespace.rename(this, oldParent, oldName, newParent, newName, flags);
     }
 
@@ -504,6 +545,10 @@ public final class NvmFs implements AutoCloseable {
 
     /** Creates and opens a regular file (O_EXCL: EEXIST if it exists; otherwise an existing one is opened). */
     public Created create(long parent, String name, int mode, int flags, Caller caller) throws FsException {
+        return create(parent, utf8(name), mode, flags, caller);
+    }
+
+    public Created create(long parent, byte[] name, int mode, int flags, Caller caller) throws FsException {
         return handles.create(parent, name, mode, flags, caller);
     }
 
@@ -598,10 +643,10 @@ public final class NvmFs implements AutoCloseable {
             Inode dir = requireDir(fs.inode(ino));
             List<DirEntry> out = new ArrayList<>();
             if (cookie == 0 && out.size() < max) {
-                out.add(new DirEntry(".", dir.ino, Mode.dtype(Mode.S_IFDIR), 1));
+                out.add(new DirEntry(DirEntry.DOT, dir.ino, Mode.dtype(Mode.S_IFDIR), 1));
             }
             if (cookie <= 1 && out.size() < max) {
-                out.add(new DirEntry("..", dir.parent, Mode.dtype(Mode.S_IFDIR), 2));
+                out.add(new DirEntry(DirEntry.DOT_DOT, dir.parent, Mode.dtype(Mode.S_IFDIR), 2));
             }
             if (out.size() < max) {
                 try {
