@@ -124,9 +124,8 @@ final class MountCommand implements Callable<Integer> {
     private static int serve(NvmFs fs, Path ns, Path mp, MountOptions mo) throws Exception {
         LowLevelLib lib = LowLevelLib.load();
         KernelInit init = new KernelInit(lib, Libc.load(), mo.writebackCache(), MountOptions.MAX_WRITE);
-        Session session = new Session(lib, mp, init);
-        session.mount(new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init),
-                mo.mountOptions(ns.toString()), mo.sessionOptions());
+        Session session = new Session(lib, mp, init, new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init));
+        session.mount(mo.mountOptions(ns.toString()), mo.sessionOptions());
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             session.requestUnmount();

@@ -25,21 +25,28 @@ final class Session {
     private final Path mountPoint;
     private final KernelInit init;
     private final Arena arena = Arena.ofShared();
+    /**
+     * The ops struct libfuse calls through and the callbacks behind it: held by this session from
+     * construction, and fenced at the end of {@link #serve} (after fuse_session_destroy), so no
+     * garbage collection can free a callback libfuse may still call.
+     */
+    private final Callbacks callbacks;
     private long channel;
     private long session;
     private volatile boolean unmounted;
 
-    Session(LowLevelLib lib, Path mountPoint, KernelInit init) {
+    Session(LowLevelLib lib, Path mountPoint, KernelInit init, LowLevelFs fs) {
         this.lib = lib;
         this.mountPoint = mountPoint;
         this.init = init;
+        this.callbacks = fs.callbacks(arena);
     }
 
     /**
      * Mounts with {@code mountOptions} (for fuse_mount: fsname, subtype, default_permissions, ...)
      * and {@code sessionOptions} (for fuse_lowlevel_new: big_writes, max_write, ...).
      */
-    void mount(LowLevelFs fs, String mountOptions, String sessionOptions) {
+    void mount(String mountOptions, String sessionOptions) {
         MemorySegment mountArgs = args("nvmfs", "-o", mountOptions);
         channel = lib.fuse_mount(mountPoint.toString(), mountArgs.address());
         lib.fuse_opt_free_args(mountArgs.address());
@@ -47,7 +54,7 @@ final class Session {
             throw new UserError("cannot mount on " + mountPoint + " (fuse_mount failed; see the message above)");
         }
         MemorySegment sessionArgs = args("nvmfs", "-o", sessionOptions);
-        MemorySegment ops = fs.ops(arena);
+        MemorySegment ops = callbacks.struct();
         session = lib.fuse_lowlevel_new(sessionArgs.address(), ops.address(), ops.byteSize(), 0);
         lib.fuse_opt_free_args(sessionArgs.address());
         if (session == 0) {
@@ -82,6 +89,7 @@ final class Session {
         lib.fuse_session_destroy(session);
         lib.fuse_unmount(mountPoint.toString(), channel);
         unmounted = true;
+        callbacks.reachableUntilHere(); // libfuse can call them until fuse_session_destroy has returned
         arena.close();
     }
 
