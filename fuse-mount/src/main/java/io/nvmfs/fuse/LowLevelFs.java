@@ -20,9 +20,9 @@ import java.util.logging.Logger;
  * are one kernel inode, GETATTR is answered by inode (also for unlinked open files), and no
  * path is ever built. Requests arrive on {@link Session}'s long-lived threads.
  *
- * <p>Every callback replies exactly once (a request never answered hangs its caller): the reply is
- * the last thing on the success path, and {@link #run} answers an errno for an FsException and
- * EIO (logged once) for anything else, since jffi would otherwise report success.
+ * <p>Every callback but FORGET (which has no answer) replies exactly once, since a request never
+ * answered hangs its caller: the reply is the last thing on the success path, and {@link #run}
+ * answers an errno for an FsException and EIO (logged once) for anything else, Errors included.
  */
 final class LowLevelFs {
     private static final Logger LOG = Logger.getLogger("io.nvmfs.fuse");
@@ -78,16 +78,38 @@ final class LowLevelFs {
         void run() throws Exception;
     }
 
+    /**
+     * Runs one request's work and guarantees its answer: whatever {@code call} throws (an
+     * FsException: its errno; anything else, Errors included: EIO) is answered with
+     * fuse_reply_err. Exactly once: every Call replies as its last step, and jnr converts a
+     * reply's arguments before the native call, so when something is caught here nothing has
+     * been sent. The reply comes before anything else in the handler (logging can fail too, e.g.
+     * out of memory). If even fuse_reply_err throws, the exception reaches {@link Session}'s loop,
+     * which answers the raw request.
+     */
     private void run(long req, String op, Call call) {
         try {
             call.run();
-        } catch (FsException e) {
-            lib.fuse_reply_err(req, e.errno().code());
         } catch (Throwable t) {
+            lib.fuse_reply_err(req, errno(t));
+            if (!(t instanceof FsException)) {
+                logOnce(op, t);
+            }
+        }
+    }
+
+    private static int errno(Throwable t) {
+        return t instanceof FsException e && e.errno() != null ? e.errno().code() : Errno.EIO.code();
+    }
+
+    /** Logs the first unexpected failure; a failure to log is dropped (the request is already answered). */
+    private void logOnce(String op, Throwable t) {
+        try {
             if (loggedUnexpected.compareAndSet(false, true)) {
                 LOG.log(Level.SEVERE, "unexpected failure in " + op + " (answered EIO; further ones not logged)", t);
             }
-            lib.fuse_reply_err(req, Errno.EIO.code());
+        } catch (Throwable loggingFailed) {
+            // nothing more to do: the caller has its answer
         }
     }
 
@@ -118,6 +140,7 @@ final class LowLevelFs {
         run(req, "lookup", () -> replyEntry(req, fs.getattr(fs.lookup(parent, name))));
     }
 
+    /** FORGET has no answer: fuse_reply_none only frees libfuse's request (nvmfs keeps no lookup counts). */
     void forget(long req, long ino, long nlookup) {
         lib.fuse_reply_none(req);
     }
@@ -306,7 +329,7 @@ final class LowLevelFs {
 
     void fsyncdir(long req, long ino, int datasync, long fi) {
         // Directory changes are journaled: durable when each call returned.
-        ok(req);
+        run(req, "fsyncdir", () -> ok(req));
     }
 
     void statfs(long req, long ino) {

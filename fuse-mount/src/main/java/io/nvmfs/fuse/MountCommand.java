@@ -123,8 +123,9 @@ final class MountCommand implements Callable<Integer> {
     /** Mounts and blocks until unmounted; then persists everything and marks the namespace clean. */
     private static int serve(NvmFs fs, Path ns, Path mp, MountOptions mo) throws Exception {
         LowLevelLib lib = LowLevelLib.load();
-        KernelInit init = new KernelInit(lib, Libc.load(), mo.writebackCache(), MountOptions.MAX_WRITE);
-        Session session = new Session(lib, mp, init, new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init));
+        Libc libc = Libc.load();
+        KernelInit init = new KernelInit(lib, libc, mo.writebackCache(), MountOptions.MAX_WRITE);
+        Session session = new Session(lib, libc, mp, init, new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init));
         session.mount(mo.mountOptions(ns.toString()), mo.sessionOptions());
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
