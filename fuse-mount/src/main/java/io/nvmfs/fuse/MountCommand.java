@@ -5,11 +5,8 @@ import io.nvmfs.core.NvmFs;
 import io.nvmfs.nvmpg.Namespace;
 import io.nvmfs.nvmpg.NamespaceOpenException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -90,28 +87,21 @@ final class MountCommand implements Callable<Integer> {
     }
 
     private static int runForeground(Path ns, Path mp, MountOptions mo) throws Exception {
-        // Map first, lock second: closing any descriptor of a file drops every fcntl lock this
-        // process holds on it, and mapping opens and closes one.
-        try (Namespace n = Namespace.open(ns);
-             FileChannel lockChannel = FileChannel.open(ns, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock lock = lockChannel.tryLock();
+        // Map first, lock second (see NamespaceLock).
+        try (Namespace n = Namespace.open(ns); NamespaceLock lock = NamespaceLock.tryAcquire(ns)) {
             if (lock == null) {
                 throw new UserError("namespace " + ns + " is in use by another mount; unmount it first");
             }
+            NvmFs fs;
             try {
-                NvmFs fs;
-                try {
-                    fs = NvmFs.attach(n.media(), mo.fs());
-                } catch (FsException e) {
-                    throw new UserError("cannot mount " + ns + ": " + e.getMessage());
-                }
-                for (String line : fs.attachReport()) {
-                    System.err.println("nvmfs: " + ns + ": " + line);
-                }
-                return serve(fs, ns, mp, mo);
-            } finally {
-                lock.release();
+                fs = NvmFs.attach(n.media(), mo.fs());
+            } catch (FsException e) {
+                throw new UserError("cannot mount " + ns + ": " + e.getMessage());
             }
+            for (String line : fs.attachReport()) {
+                System.err.println("nvmfs: " + ns + ": " + line);
+            }
+            return serve(fs, ns, mp, mo);
         } catch (NamespaceOpenException e) {
             throw new UserError(e.getMessage());
         }
