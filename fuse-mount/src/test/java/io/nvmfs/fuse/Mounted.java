@@ -61,11 +61,16 @@ final class Mounted implements AutoCloseable {
     }
 
     private static Result nvmfsWith(String javaOptions, String... args) throws IOException, InterruptedException {
+        return nvmfs(javaOptions.isEmpty() ? Map.of() : Map.of(Background.JAVA_OPTS, javaOptions), args);
+    }
+
+    /** Runs the nvmfs command with {@code env} added to its environment. */
+    static Result nvmfs(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-jar", System.getProperty("nvmfs.jar")));
         cmd.addAll(List.of(args));
-        return run(cmd, javaOptions.isEmpty() ? Map.of() : Map.of(Background.JAVA_OPTS, javaOptions));
+        return run(cmd, env);
     }
 
     Result ok(String... args) throws IOException, InterruptedException {
