@@ -16,6 +16,11 @@ import java.util.List;
  */
 final class Background {
     static final String JAVA_OPTS = "NVMFS_JAVA_OPTS";
+    /**
+     * The hidden mount option marking the child: it does not repeat the parent's warnings (its
+     * output goes to the log, which the parent shows when the child fails).
+     */
+    static final String CHILD = "--detached-child";
 
     private Background() {}
 
@@ -25,7 +30,7 @@ final class Background {
                 "--sun-misc-unsafe-memory-access=allow"));
         cmd.addAll(javaOptions(System.getenv(JAVA_OPTS)));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "mount", ns.toString(), mp.toString(), "-f"));
+                Main.class.getName(), "mount", ns.toString(), mp.toString(), "-f", CHILD));
         if (options != null && !options.isEmpty()) {
             cmd.add("-o");
             cmd.add(String.join(",", options));

@@ -41,12 +41,19 @@ final class MountCommand implements Callable<Integer> {
     @Option(names = "-f", description = "Stay in the foreground (default: return once mounted).")
     boolean foreground;
 
+    /** Set by {@link Background} on the child it starts: the parent has already said what the user should see once. */
+    @Option(names = Background.CHILD, hidden = true)
+    boolean detachedChild;
+
     @Override
     public Integer call() throws Exception {
         Path ns = (paths.size() == 2 ? paths.get(0) : DefaultImage.ensure()).toAbsolutePath().normalize();
         Path mp = paths.get(paths.size() - 1).toAbsolutePath().normalize();
         MountOptions mo = MountOptions.parse(options);
         preflight(ns, mp, mo);
+        if (!detachedChild) {
+            ImageAccess.warn(ns);
+        }
         if (!foreground) {
             return Background.start(ns, mp, options);
         }
