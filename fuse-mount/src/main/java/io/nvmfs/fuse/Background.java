@@ -10,15 +10,27 @@ import java.util.List;
  * Runs the mount in a detached child JVM (the same command with -f, in its own session via
  * setsid, so closing the terminal does not end it) and waits until the kernel shows the mount,
  * or the child exits (then its error is shown and its exit code returned).
+ *
+ * <p>The child is the JVM that serves the mount, so it is the one {@code NVMFS_JAVA_OPTS}
+ * (whitespace-separated JVM options, e.g. {@code -Xmx256m}; also honoured by bin/nvmfs) is for.
  */
 final class Background {
+    static final String JAVA_OPTS = "NVMFS_JAVA_OPTS";
+    /**
+     * The hidden mount option marking the child: it does not repeat the parent's warnings (its
+     * output goes to the log, which the parent shows when the child fails).
+     */
+    static final String CHILD = "--detached-child";
+
     private Background() {}
 
     static int start(Path ns, Path mp, List<String> options) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of("setsid", java, "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "mount", ns.toString(), mp.toString(), "-f"));
+                "--sun-misc-unsafe-memory-access=allow"));
+        cmd.addAll(javaOptions(System.getenv(JAVA_OPTS)));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "mount", ns.toString(), mp.toString(), "-f", CHILD));
         if (options != null && !options.isEmpty()) {
             cmd.add("-o");
             cmd.add(String.join(",", options));
@@ -46,5 +58,13 @@ final class Background {
         }
         child.destroy();
         throw new UserError("the mount of " + ns + " on " + mp + " did not become ready within 2 minutes; see " + log);
+    }
+
+    /** {@code NVMFS_JAVA_OPTS} as JVM arguments: split at whitespace (no quoting, as bin/nvmfs splits it). */
+    static List<String> javaOptions(String env) {
+        if (env == null || env.isBlank()) {
+            return List.of();
+        }
+        return List.of(env.trim().split("\\s+"));
     }
 }

@@ -28,6 +28,7 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ImageAccess.warn(namespace);
         try (Namespace ns = Namespace.open(namespace)) {
             NvmPages pg = NvmPages.attachReadOnly(ns.media());
             AllocatorStats st = pg.stats();

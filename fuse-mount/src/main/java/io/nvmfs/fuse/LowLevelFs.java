@@ -10,7 +10,6 @@ import io.nvmfs.core.Times;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -21,9 +20,9 @@ import java.util.logging.Logger;
  * are one kernel inode, GETATTR is answered by inode (also for unlinked open files), and no
  * path is ever built. Requests arrive on {@link Session}'s long-lived threads.
  *
- * <p>Every callback replies exactly once (a request never answered hangs its caller): the reply is
- * the last thing on the success path, and {@link #run} answers an errno for an FsException and
- * EIO (logged once) for anything else, since jffi would otherwise report success.
+ * <p>Every callback but FORGET (which has no answer) replies exactly once, since a request never
+ * answered hangs its caller: the reply is the last thing on the success path, and {@link #run}
+ * answers an errno for an FsException and EIO (logged once) for anything else, Errors included.
  */
 final class LowLevelFs {
     private static final Logger LOG = Logger.getLogger("io.nvmfs.fuse");
@@ -48,8 +47,6 @@ final class LowLevelFs {
     private final KernelInit init;
     private final LowLevelLib lib;
     private final AtomicBoolean loggedUnexpected = new AtomicBoolean();
-    /** Callbacks and their native stubs, kept reachable for as long as libfuse may call them. */
-    private final List<Object> keep = new ArrayList<>();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     /** Per-thread native buffers for replies (callbacks run on the loop thread that received them). */
@@ -81,16 +78,38 @@ final class LowLevelFs {
         void run() throws Exception;
     }
 
+    /**
+     * Runs one request's work and guarantees its answer: whatever {@code call} throws (an
+     * FsException: its errno; anything else, Errors included: EIO) is answered with
+     * fuse_reply_err. Exactly once: every Call replies as its last step, and jnr converts a
+     * reply's arguments before the native call, so when something is caught here nothing has
+     * been sent. The reply comes before anything else in the handler (logging can fail too, e.g.
+     * out of memory). If even fuse_reply_err throws, the exception reaches {@link Session}'s loop,
+     * which answers the raw request.
+     */
     private void run(long req, String op, Call call) {
         try {
             call.run();
-        } catch (FsException e) {
-            lib.fuse_reply_err(req, e.errno().code());
         } catch (Throwable t) {
+            lib.fuse_reply_err(req, errno(t));
+            if (!(t instanceof FsException)) {
+                logOnce(op, t);
+            }
+        }
+    }
+
+    private static int errno(Throwable t) {
+        return t instanceof FsException e && e.errno() != null ? e.errno().code() : Errno.EIO.code();
+    }
+
+    /** Logs the first unexpected failure; a failure to log is dropped (the request is already answered). */
+    private void logOnce(String op, Throwable t) {
+        try {
             if (loggedUnexpected.compareAndSet(false, true)) {
                 LOG.log(Level.SEVERE, "unexpected failure in " + op + " (answered EIO; further ones not logged)", t);
             }
-            lib.fuse_reply_err(req, Errno.EIO.code());
+        } catch (Throwable loggingFailed) {
+            // nothing more to do: the caller has its answer
         }
     }
 
@@ -121,6 +140,7 @@ final class LowLevelFs {
         run(req, "lookup", () -> replyEntry(req, fs.getattr(fs.lookup(parent, name))));
     }
 
+    /** FORGET has no answer: fuse_reply_none only frees libfuse's request (nvmfs keeps no lookup counts). */
     void forget(long req, long ino, long nlookup) {
         lib.fuse_reply_none(req);
     }
@@ -309,7 +329,7 @@ final class LowLevelFs {
 
     void fsyncdir(long req, long ino, int datasync, long fi) {
         // Directory changes are journaled: durable when each call returned.
-        ok(req);
+        run(req, "fsyncdir", () -> ok(req));
     }
 
     void statfs(long req, long ino) {
@@ -387,48 +407,45 @@ final class LowLevelFs {
 
     // ------------------------------------------------------------------ the ops struct
 
-    /** {@code struct fuse_lowlevel_ops} pointing at this object's callbacks, in {@code arena}. */
-    MemorySegment ops(Arena arena) {
-        MemorySegment s = arena.allocate(LowLevelCallbacks.SLOTS * 8L, 8);
-        put(s, LowLevelCallbacks.LOOKUP, LowLevelCallbacks.NameCb.class, (LowLevelCallbacks.NameCb) this::lookup);
-        put(s, LowLevelCallbacks.FORGET, LowLevelCallbacks.ForgetCb.class, (LowLevelCallbacks.ForgetCb) this::forget);
-        put(s, LowLevelCallbacks.GETATTR, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::getattr);
-        put(s, LowLevelCallbacks.SETATTR, LowLevelCallbacks.SetattrCb.class, (LowLevelCallbacks.SetattrCb) this::setattr);
-        put(s, LowLevelCallbacks.READLINK, LowLevelCallbacks.InoCb.class, (LowLevelCallbacks.InoCb) this::readlink);
-        put(s, LowLevelCallbacks.MKNOD, LowLevelCallbacks.MknodCb.class, (LowLevelCallbacks.MknodCb) this::mknod);
-        put(s, LowLevelCallbacks.MKDIR, LowLevelCallbacks.MkdirCb.class, (LowLevelCallbacks.MkdirCb) this::mkdir);
-        put(s, LowLevelCallbacks.UNLINK, LowLevelCallbacks.NameCb.class, (LowLevelCallbacks.NameCb) this::unlink);
-        put(s, LowLevelCallbacks.RMDIR, LowLevelCallbacks.NameCb.class, (LowLevelCallbacks.NameCb) this::rmdir);
-        put(s, LowLevelCallbacks.SYMLINK, LowLevelCallbacks.SymlinkCb.class, (LowLevelCallbacks.SymlinkCb) this::symlink);
-        put(s, LowLevelCallbacks.RENAME, LowLevelCallbacks.RenameCb.class, (LowLevelCallbacks.RenameCb) this::rename);
-        put(s, LowLevelCallbacks.LINK, LowLevelCallbacks.LinkCb.class, (LowLevelCallbacks.LinkCb) this::link);
-        put(s, LowLevelCallbacks.OPEN, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::open);
-        put(s, LowLevelCallbacks.READ, LowLevelCallbacks.ReadCb.class, (LowLevelCallbacks.ReadCb) this::read);
-        put(s, LowLevelCallbacks.WRITE, LowLevelCallbacks.WriteCb.class, (LowLevelCallbacks.WriteCb) this::write);
-        put(s, LowLevelCallbacks.FLUSH, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::flush);
-        put(s, LowLevelCallbacks.RELEASE, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::release);
-        put(s, LowLevelCallbacks.FSYNC, LowLevelCallbacks.FsyncCb.class, (LowLevelCallbacks.FsyncCb) this::fsync);
-        put(s, LowLevelCallbacks.OPENDIR, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::opendir);
-        put(s, LowLevelCallbacks.READDIR, LowLevelCallbacks.ReadCb.class, (LowLevelCallbacks.ReadCb) this::readdir);
-        put(s, LowLevelCallbacks.RELEASEDIR, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::releasedir);
-        put(s, LowLevelCallbacks.FSYNCDIR, LowLevelCallbacks.FsyncCb.class, (LowLevelCallbacks.FsyncCb) this::fsyncdir);
-        put(s, LowLevelCallbacks.STATFS, LowLevelCallbacks.InoCb.class, (LowLevelCallbacks.InoCb) this::statfs);
-        put(s, LowLevelCallbacks.SETXATTR, LowLevelCallbacks.SetxattrCb.class, (LowLevelCallbacks.SetxattrCb) this::setxattr);
-        put(s, LowLevelCallbacks.GETXATTR, LowLevelCallbacks.GetxattrCb.class, (LowLevelCallbacks.GetxattrCb) this::getxattr);
-        put(s, LowLevelCallbacks.LISTXATTR, LowLevelCallbacks.SizeCb.class, (LowLevelCallbacks.SizeCb) this::listxattr);
-        put(s, LowLevelCallbacks.REMOVEXATTR, LowLevelCallbacks.RemovexattrCb.class,
+    /**
+     * {@code struct fuse_lowlevel_ops} pointing at this object's callbacks, in {@code arena}. The
+     * returned object is what keeps them (and this object) alive: whoever hands its struct to
+     * libfuse must hold it for as long as libfuse may call (see {@link Callbacks}).
+     */
+    Callbacks callbacks(Arena arena) {
+        Callbacks s = new Callbacks(arena);
+        s.put(LowLevelCallbacks.LOOKUP, LowLevelCallbacks.NameCb.class, (LowLevelCallbacks.NameCb) this::lookup);
+        s.put(LowLevelCallbacks.FORGET, LowLevelCallbacks.ForgetCb.class, (LowLevelCallbacks.ForgetCb) this::forget);
+        s.put(LowLevelCallbacks.GETATTR, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::getattr);
+        s.put(LowLevelCallbacks.SETATTR, LowLevelCallbacks.SetattrCb.class, (LowLevelCallbacks.SetattrCb) this::setattr);
+        s.put(LowLevelCallbacks.READLINK, LowLevelCallbacks.InoCb.class, (LowLevelCallbacks.InoCb) this::readlink);
+        s.put(LowLevelCallbacks.MKNOD, LowLevelCallbacks.MknodCb.class, (LowLevelCallbacks.MknodCb) this::mknod);
+        s.put(LowLevelCallbacks.MKDIR, LowLevelCallbacks.MkdirCb.class, (LowLevelCallbacks.MkdirCb) this::mkdir);
+        s.put(LowLevelCallbacks.UNLINK, LowLevelCallbacks.NameCb.class, (LowLevelCallbacks.NameCb) this::unlink);
+        s.put(LowLevelCallbacks.RMDIR, LowLevelCallbacks.NameCb.class, (LowLevelCallbacks.NameCb) this::rmdir);
+        s.put(LowLevelCallbacks.SYMLINK, LowLevelCallbacks.SymlinkCb.class, (LowLevelCallbacks.SymlinkCb) this::symlink);
+        s.put(LowLevelCallbacks.RENAME, LowLevelCallbacks.RenameCb.class, (LowLevelCallbacks.RenameCb) this::rename);
+        s.put(LowLevelCallbacks.LINK, LowLevelCallbacks.LinkCb.class, (LowLevelCallbacks.LinkCb) this::link);
+        s.put(LowLevelCallbacks.OPEN, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::open);
+        s.put(LowLevelCallbacks.READ, LowLevelCallbacks.ReadCb.class, (LowLevelCallbacks.ReadCb) this::read);
+        s.put(LowLevelCallbacks.WRITE, LowLevelCallbacks.WriteCb.class, (LowLevelCallbacks.WriteCb) this::write);
+        s.put(LowLevelCallbacks.FLUSH, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::flush);
+        s.put(LowLevelCallbacks.RELEASE, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::release);
+        s.put(LowLevelCallbacks.FSYNC, LowLevelCallbacks.FsyncCb.class, (LowLevelCallbacks.FsyncCb) this::fsync);
+        s.put(LowLevelCallbacks.OPENDIR, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::opendir);
+        s.put(LowLevelCallbacks.READDIR, LowLevelCallbacks.ReadCb.class, (LowLevelCallbacks.ReadCb) this::readdir);
+        s.put(LowLevelCallbacks.RELEASEDIR, LowLevelCallbacks.InoFiCb.class, (LowLevelCallbacks.InoFiCb) this::releasedir);
+        s.put(LowLevelCallbacks.FSYNCDIR, LowLevelCallbacks.FsyncCb.class, (LowLevelCallbacks.FsyncCb) this::fsyncdir);
+        s.put(LowLevelCallbacks.STATFS, LowLevelCallbacks.InoCb.class, (LowLevelCallbacks.InoCb) this::statfs);
+        s.put(LowLevelCallbacks.SETXATTR, LowLevelCallbacks.SetxattrCb.class, (LowLevelCallbacks.SetxattrCb) this::setxattr);
+        s.put(LowLevelCallbacks.GETXATTR, LowLevelCallbacks.GetxattrCb.class, (LowLevelCallbacks.GetxattrCb) this::getxattr);
+        s.put(LowLevelCallbacks.LISTXATTR, LowLevelCallbacks.SizeCb.class, (LowLevelCallbacks.SizeCb) this::listxattr);
+        s.put(LowLevelCallbacks.REMOVEXATTR, LowLevelCallbacks.RemovexattrCb.class,
                 (LowLevelCallbacks.RemovexattrCb) this::removexattr);
-        put(s, LowLevelCallbacks.ACCESS, LowLevelCallbacks.AccessCb.class, (LowLevelCallbacks.AccessCb) this::access);
-        put(s, LowLevelCallbacks.CREATE, LowLevelCallbacks.CreateCb.class, (LowLevelCallbacks.CreateCb) this::create);
-        put(s, LowLevelCallbacks.FALLOCATE, LowLevelCallbacks.FallocateCb.class,
+        s.put(LowLevelCallbacks.ACCESS, LowLevelCallbacks.AccessCb.class, (LowLevelCallbacks.AccessCb) this::access);
+        s.put(LowLevelCallbacks.CREATE, LowLevelCallbacks.CreateCb.class, (LowLevelCallbacks.CreateCb) this::create);
+        s.put(LowLevelCallbacks.FALLOCATE, LowLevelCallbacks.FallocateCb.class,
                 (LowLevelCallbacks.FallocateCb) this::fallocate);
         return s;
-    }
-
-    private <T> void put(MemorySegment s, int slot, Class<T> type, T callback) {
-        jnr.ffi.Pointer stub = jnr.ffi.Runtime.getSystemRuntime().getClosureManager().getClosurePointer(type, callback);
-        keep.add(callback);
-        keep.add(stub);
-        s.set(ValueLayout.JAVA_LONG, slot * 8L, stub.address());
     }
 }

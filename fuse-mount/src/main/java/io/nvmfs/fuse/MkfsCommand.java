@@ -5,6 +5,7 @@ import io.nvmfs.core.Mkfs;
 import io.nvmfs.core.TimeSource;
 import io.nvmfs.nvmpg.Namespace;
 import io.nvmfs.nvmpg.NamespaceOpenException;
+import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,13 +51,25 @@ final class MkfsCommand implements Callable<Integer> {
         return 63 - Long.numberOfLeadingZeros(pages);
     }
 
-    /** Creates (if {@code size} > 0 and missing) and formats; refuses to overwrite without {@code force}. */
+    /**
+     * Creates (if {@code size} > 0 and missing) and formats; refuses to overwrite without
+     * {@code force}, and refuses a mounted namespace whatever the flags (as mke2fs does): it
+     * holds the mount lock from before the first check until the format is done, so no mount can
+     * start in between either.
+     */
     static void make(Path ns, long size, int journalOrder, String label, boolean force) {
         boolean exists = Files.exists(ns);
         if (!exists && size == 0) {
             throw new UserError("namespace " + ns + " does not exist; give --size to create it (e.g. --size 4G)");
         }
-        try (Namespace n = exists ? Namespace.open(ns) : Namespace.create(ns, size)) {
+        // Map first, lock second (see NamespaceLock).
+        try (Namespace n = exists ? Namespace.open(ns) : Namespace.create(ns, size);
+             NamespaceLock lock = NamespaceLock.tryAcquire(ns)) {
+            if (lock == null) {
+                String mp = Mounts.mountPointOf(ns);
+                throw new UserError(ns + " is mounted" + (mp == null ? "" : " on " + mp)
+                        + "; will not make a filesystem here (unmount it first)");
+            }
             if (exists && !force && !blank(n)) {
                 throw new UserError("namespace " + ns + " is not empty (it holds a filesystem or other data);"
                         + " add --force to overwrite it");
@@ -68,6 +81,8 @@ final class MkfsCommand implements Callable<Integer> {
             throw new UserError("cannot make a filesystem on " + ns + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
+        } catch (IOException e) {
+            throw new UserError("cannot lock " + ns + ": " + e.getMessage());
         }
     }
 

@@ -5,11 +5,8 @@ import io.nvmfs.core.NvmFs;
 import io.nvmfs.nvmpg.Namespace;
 import io.nvmfs.nvmpg.NamespaceOpenException;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -44,12 +41,19 @@ final class MountCommand implements Callable<Integer> {
     @Option(names = "-f", description = "Stay in the foreground (default: return once mounted).")
     boolean foreground;
 
+    /** Set by {@link Background} on the child it starts: the parent has already said what the user should see once. */
+    @Option(names = Background.CHILD, hidden = true)
+    boolean detachedChild;
+
     @Override
     public Integer call() throws Exception {
         Path ns = (paths.size() == 2 ? paths.get(0) : DefaultImage.ensure()).toAbsolutePath().normalize();
         Path mp = paths.get(paths.size() - 1).toAbsolutePath().normalize();
         MountOptions mo = MountOptions.parse(options);
         preflight(ns, mp, mo);
+        if (!detachedChild) {
+            ImageAccess.warn(ns);
+        }
         if (!foreground) {
             return Background.start(ns, mp, options);
         }
@@ -90,28 +94,21 @@ final class MountCommand implements Callable<Integer> {
     }
 
     private static int runForeground(Path ns, Path mp, MountOptions mo) throws Exception {
-        // Map first, lock second: closing any descriptor of a file drops every fcntl lock this
-        // process holds on it, and mapping opens and closes one.
-        try (Namespace n = Namespace.open(ns);
-             FileChannel lockChannel = FileChannel.open(ns, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock lock = lockChannel.tryLock();
+        // Map first, lock second (see NamespaceLock).
+        try (Namespace n = Namespace.open(ns); NamespaceLock lock = NamespaceLock.tryAcquire(ns)) {
             if (lock == null) {
                 throw new UserError("namespace " + ns + " is in use by another mount; unmount it first");
             }
+            NvmFs fs;
             try {
-                NvmFs fs;
-                try {
-                    fs = NvmFs.attach(n.media(), mo.fs());
-                } catch (FsException e) {
-                    throw new UserError("cannot mount " + ns + ": " + e.getMessage());
-                }
-                for (String line : fs.attachReport()) {
-                    System.err.println("nvmfs: " + ns + ": " + line);
-                }
-                return serve(fs, ns, mp, mo);
-            } finally {
-                lock.release();
+                fs = NvmFs.attach(n.media(), mo.fs());
+            } catch (FsException e) {
+                throw new UserError("cannot mount " + ns + ": " + e.getMessage());
             }
+            for (String line : fs.attachReport()) {
+                System.err.println("nvmfs: " + ns + ": " + line);
+            }
+            return serve(fs, ns, mp, mo);
         } catch (NamespaceOpenException e) {
             throw new UserError(e.getMessage());
         }
@@ -123,10 +120,10 @@ final class MountCommand implements Callable<Integer> {
     /** Mounts and blocks until unmounted; then persists everything and marks the namespace clean. */
     private static int serve(NvmFs fs, Path ns, Path mp, MountOptions mo) throws Exception {
         LowLevelLib lib = LowLevelLib.load();
-        KernelInit init = new KernelInit(lib, Libc.load(), mo.writebackCache(), MountOptions.MAX_WRITE);
-        Session session = new Session(lib, mp, init);
-        session.mount(new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init),
-                mo.mountOptions(ns.toString()), mo.sessionOptions());
+        Libc libc = Libc.load();
+        KernelInit init = new KernelInit(lib, libc, mo.writebackCache(), MountOptions.MAX_WRITE);
+        Session session = new Session(lib, libc, mp, init, new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init));
+        session.mount(mo.mountOptions(ns.toString()), mo.sessionOptions());
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             session.requestUnmount();

@@ -1,11 +1,8 @@
 package io.nvmfs.fuse;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * What the kernel says is mounted (/proc/self/mounts), and the namespace lock a mount process
@@ -65,18 +62,32 @@ final class Mounts {
         return b.toString();
     }
 
-    /** Whether some process holds the namespace's mount lock (a failure to look counts as no). */
+    /**
+     * Whether some process holds the namespace's mount lock ({@link NamespaceLock}; a failure to
+     * look counts as no). Not for a process that holds it itself: testing closes a descriptor.
+     */
     static boolean isLocked(Path namespace) {
-        try (FileChannel ch = FileChannel.open(namespace, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            FileLock l = ch.tryLock();
-            if (l == null) {
-                return true;
-            }
-            l.release();
-            return false;
+        try (NamespaceLock l = NamespaceLock.tryAcquire(namespace)) {
+            return l == null;
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Where the namespace is mounted (the fsname nvmfs gives the kernel is its absolute path), or null. */
+    static String mountPointOf(Path namespace) {
+        String source = namespace.toAbsolutePath().normalize().toString();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+                String[] f = line.split(" ");
+                if (f.length >= 3 && f[2].equals("fuse.nvmfs") && unescape(f[0]).equals(source)) {
+                    return unescape(f[1]);
+                }
+            }
+        } catch (IOException e) {
+            // unknown: the caller says "mounted" without where
+        }
+        return null;
     }
 
     /** Waits (at most 5 minutes) until no process holds the namespace's mount lock: everything is persisted. */

@@ -6,6 +6,8 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -15,6 +17,9 @@ import java.util.logging.Logger;
  * retires native threads, which jffi attaches and detaches around early callbacks; measured in the
  * issue as a collapse to 0.33-0.38x of a C filesystem with two clients). A slow call (fsync)
  * occupies one thread; the others keep serving.
+ *
+ * <p>A serving thread never ends on an exception: one that escapes fuse_session_process is
+ * answered on the raw request ({@link #answerEscaped}) and the thread takes the next request.
  */
 final class Session {
     private static final Logger LOG = Logger.getLogger("io.nvmfs.fuse");
@@ -22,24 +27,34 @@ final class Session {
     private static final int EAGAIN = 11;
 
     private final LowLevelLib lib;
+    private final Libc libc;
     private final Path mountPoint;
     private final KernelInit init;
     private final Arena arena = Arena.ofShared();
+    /**
+     * The ops struct libfuse calls through and the callbacks behind it: held by this session from
+     * construction, and fenced at the end of {@link #serve} (after fuse_session_destroy), so no
+     * garbage collection can free a callback libfuse may still call.
+     */
+    private final Callbacks callbacks;
     private long channel;
     private long session;
     private volatile boolean unmounted;
+    private final AtomicBoolean loggedEscape = new AtomicBoolean();
 
-    Session(LowLevelLib lib, Path mountPoint, KernelInit init) {
+    Session(LowLevelLib lib, Libc libc, Path mountPoint, KernelInit init, LowLevelFs fs) {
         this.lib = lib;
+        this.libc = libc;
         this.mountPoint = mountPoint;
         this.init = init;
+        this.callbacks = fs.callbacks(arena);
     }
 
     /**
      * Mounts with {@code mountOptions} (for fuse_mount: fsname, subtype, default_permissions, ...)
      * and {@code sessionOptions} (for fuse_lowlevel_new: big_writes, max_write, ...).
      */
-    void mount(LowLevelFs fs, String mountOptions, String sessionOptions) {
+    void mount(String mountOptions, String sessionOptions) {
         MemorySegment mountArgs = args("nvmfs", "-o", mountOptions);
         channel = lib.fuse_mount(mountPoint.toString(), mountArgs.address());
         lib.fuse_opt_free_args(mountArgs.address());
@@ -47,7 +62,7 @@ final class Session {
             throw new UserError("cannot mount on " + mountPoint + " (fuse_mount failed; see the message above)");
         }
         MemorySegment sessionArgs = args("nvmfs", "-o", sessionOptions);
-        MemorySegment ops = fs.ops(arena);
+        MemorySegment ops = callbacks.struct();
         session = lib.fuse_lowlevel_new(sessionArgs.address(), ops.address(), ops.byteSize(), 0);
         lib.fuse_opt_free_args(sessionArgs.address());
         if (session == 0) {
@@ -82,6 +97,7 @@ final class Session {
         lib.fuse_session_destroy(session);
         lib.fuse_unmount(mountPoint.toString(), channel);
         unmounted = true;
+        callbacks.reachableUntilHere(); // libfuse can call them until fuse_session_destroy has returned
         arena.close();
     }
 
@@ -108,10 +124,39 @@ final class Session {
                     }
                     continue;
                 }
-                RawRequest.keepSetattrValid(buf);
-                lib.fuse_session_process(session, buf.address(), res, chp.get(ValueLayout.JAVA_LONG, 0));
+                long ch = chp.get(ValueLayout.JAVA_LONG, 0);
+                try {
+                    RawRequest.keepSetattrValid(buf);
+                    lib.fuse_session_process(session, buf.address(), res, ch);
+                } catch (Throwable t) {
+                    answerEscaped(buf, ch, t);
+                }
             }
             lib.fuse_session_exit(session);
+        }
+    }
+
+    /**
+     * Something escaped fuse_session_process. Not a callback's own failure ({@link LowLevelFs}
+     * answers those) but one around it: jnr's closure glue (converting arguments, finding the
+     * callback) or fuse_reply_err itself. The request may be unanswered and its caller waiting,
+     * so it is answered EIO on the raw channel first (a duplicate is refused by the kernel, see
+     * {@link RawReply}); then logged once. Nothing here may end the serving thread.
+     */
+    private void answerEscaped(MemorySegment request, long ch, Throwable t) {
+        try {
+            if (RawReply.expected(request)) {
+                RawReply.eio(libc, lib.fuse_chan_fd(ch), request);
+            }
+        } catch (Throwable replyFailed) {
+            t.addSuppressed(replyFailed);
+        }
+        try {
+            if (loggedEscape.compareAndSet(false, true)) {
+                LOG.log(Level.SEVERE, "a request failed outside its callback (answered EIO; further ones not logged)", t);
+            }
+        } catch (Throwable loggingFailed) {
+            // the request is answered; keep serving
         }
     }
 

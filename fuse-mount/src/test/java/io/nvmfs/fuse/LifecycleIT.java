@@ -64,6 +64,25 @@ class LifecycleIT {
     }
 
     @Test
+    void mkfsRefusesAMountedNamespaceWhateverTheFlags() throws Exception {
+        try (Mounted m = Mounted.fresh(dir, "128M")) {
+            m.shOk("echo kept > f");
+            for (String[] args : new String[][] {{"mkfs", "--force", m.image.toString()}, {"mkfs", m.image.toString()},
+                    {"mkfs", "--force", "--size", "64M", "--label", "other", m.image.toString()}}) {
+                Mounted.Result r = Mounted.nvmfs(args);
+                assertError(r, m.image + " is mounted on " + m.mnt + "; will not make a filesystem here");
+            }
+            assertEquals("kept", m.shOk("cat f").out().trim(), "the mounted filesystem is untouched");
+            ProcessHandle p = ProcessHandle.of(m.mountPid()).orElseThrow();
+            p.destroy();
+            p.onExit().get(60, TimeUnit.SECONDS);
+            assertEquals("clean", state(m.image));
+            m.mount();
+            assertEquals("kept", m.shOk("cat f").out().trim(), "and so is what it persisted");
+        }
+    }
+
+    @Test
     void everyUserErrorIsOneClearLineAndNonZero() throws Exception {
         Path mnt = Files.createDirectories(dir.resolve("mnt"));
         Path img = dir.resolve("fs.img");

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,19 +19,27 @@ final class Mounted implements AutoCloseable {
     final Path dir;
     final Path image;
     final Path mnt;
+    /** JVM options for the mount process (NVMFS_JAVA_OPTS, which the launcher passes to the JVM that serves). */
+    private final String javaOptions;
 
     record Result(int exit, String out, String err) {
     }
 
-    private Mounted(Path dir) {
+    private Mounted(Path dir, String javaOptions) {
         this.dir = dir;
         this.image = dir.resolve("fs.img");
         this.mnt = dir.resolve("mnt");
+        this.javaOptions = javaOptions;
     }
 
     /** mkfs a fresh image of {@code size} in {@code dir} and mount it with {@code options}. */
     static Mounted fresh(Path dir, String size, String... options) throws Exception {
-        Mounted m = new Mounted(dir);
+        return freshWithJvm(dir, size, "", options);
+    }
+
+    /** As {@link #fresh}, with the JVM serving the mount (and every remount) started with {@code javaOptions}. */
+    static Mounted freshWithJvm(Path dir, String size, String javaOptions, String... options) throws Exception {
+        Mounted m = new Mounted(dir, javaOptions);
         Files.createDirectories(m.mnt);
         m.ok("mkfs", "--size", size, m.image.toString());
         m.mount(options);
@@ -47,15 +57,24 @@ final class Mounted implements AutoCloseable {
 
     /** Runs the nvmfs command; returns exit code and output. */
     static Result nvmfs(String... args) throws IOException, InterruptedException {
+        return nvmfsWith("", args);
+    }
+
+    private static Result nvmfsWith(String javaOptions, String... args) throws IOException, InterruptedException {
+        return nvmfs(javaOptions.isEmpty() ? Map.of() : Map.of(Background.JAVA_OPTS, javaOptions), args);
+    }
+
+    /** Runs the nvmfs command with {@code env} added to its environment. */
+    static Result nvmfs(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-jar", System.getProperty("nvmfs.jar")));
         cmd.addAll(List.of(args));
-        return run(cmd);
+        return run(cmd, env);
     }
 
     Result ok(String... args) throws IOException, InterruptedException {
-        Result r = nvmfs(args);
+        Result r = nvmfsWith(javaOptions, args);
         assertEquals(0, r.exit(), "nvmfs " + String.join(" ", args) + " failed: " + r.err() + r.out());
         return r;
     }
@@ -72,10 +91,17 @@ final class Mounted implements AutoCloseable {
     }
 
     static Result run(List<String> cmd) throws IOException, InterruptedException {
+        return run(cmd, Map.of());
+    }
+
+    /** Runs {@code cmd} with {@code env} added to this process's environment. */
+    static Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
         Path out = Files.createTempFile("nvmfs-it", ".out");
         Path err = Files.createTempFile("nvmfs-it", ".err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().putAll(env);
+        Process p = pb.start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("timed out: " + cmd);
@@ -95,6 +121,52 @@ final class Mounted implements AutoCloseable {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains("mount " + image + " " + mnt + " -f")).orElse(false))
                 .mapToLong(ProcessHandle::pid).findFirst().orElseThrow(() -> new AssertionError("no mount process for " + mnt));
+    }
+
+    /**
+     * The FUSE connection of this mount (the minor number of its st_dev, the name of its directory
+     * under /sys/fs/fuse/connections), read from /proc/self/mountinfo: stat(2) of the mount point
+     * would be a request to the mount, and would hang with it.
+     */
+    long connection() throws IOException {
+        long found = -1;
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String[] f = line.split(" "); // id parent major:minor root mountpoint ...
+            if (f.length > 4 && Mounts.unescape(f[4]).equals(mnt.toAbsolutePath().toString())) {
+                found = Long.parseLong(f[2].substring(f[2].indexOf(':') + 1)); // the last mount there is the visible one
+            }
+        }
+        if (found < 0) {
+            throw new AssertionError(mnt + " is not mounted");
+        }
+        return found;
+    }
+
+    /**
+     * Aborts this mount's FUSE connection: every request waiting for an answer, and every later
+     * one, fails with ENOTCONN, so callers stuck in uninterruptible sleep return. The mount
+     * process sees the device go away and ends; {@link #close} then clears the dead mount.
+     */
+    void abortConnection() throws IOException, InterruptedException {
+        Path abort = fuseControl().resolve(Long.toString(connection())).resolve("abort");
+        Files.writeString(abort, "1");
+    }
+
+    /** /sys/fs/fuse/connections, with the fusectl filesystem mounted there (mounted now if it was not). */
+    static Path fuseControl() throws IOException, InterruptedException {
+        Path dir = Path.of("/sys/fs/fuse/connections");
+        boolean mounted = Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                .anyMatch(l -> l.split(" ").length > 2 && l.split(" ")[2].equals("fusectl"));
+        if (!mounted) {
+            Result r = run(List.of("mount", "-t", "fusectl", "none", dir.toString()));
+            assertEquals(0, r.exit(), "cannot mount fusectl on " + dir + ": " + r.err());
+        }
+        return dir;
+    }
+
+    /** A watchdog over calls into this mount: see {@link Watchdog}. */
+    Watchdog watchdog(Duration limit) throws IOException, InterruptedException {
+        return new Watchdog(this, limit);
     }
 
     @Override

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
@@ -22,6 +25,9 @@ import java.util.Set;
  * cases {@link MemorySegment#force} does the right thing for the mapping it is called on.
  */
 public final class Namespace implements AutoCloseable {
+    /** Mode of a namespace file this class creates: rw------- (see {@link #create}). */
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     private final Path path;
     private final Arena arena;
     private final Media media;
@@ -35,6 +41,9 @@ public final class Namespace implements AutoCloseable {
     /**
      * Creates a new sparse file of {@code sizeBytes} (rounded down to whole pages) and maps
      * it. Refuses to touch an existing file: formatting over one is a decision for the caller.
+     * The file is created readable and writable by its owner only (0600, whatever the umask, which
+     * can only narrow it), in the open(2) that creates it: the image holds every file's contents
+     * whatever their own permissions, so it is never readable by others, not even briefly.
      */
     public static Namespace create(Path path, long sizeBytes) throws NamespaceOpenException {
         if (sizeBytes < Layout.MIN_PAGES * (long) Pages.SIZE) {
@@ -42,8 +51,8 @@ public final class Namespace implements AutoCloseable {
                     + " bytes is too small; nvmpg needs at least " + Layout.MIN_PAGES * Pages.SIZE + " bytes");
         }
         long size = sizeBytes & ~(Pages.SIZE - 1L);
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.SPARSE)) {
+        try (FileChannel ch = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.SPARSE), OWNER_ONLY)) {
             // Extending by writing one byte at the end keeps the file sparse on every Linux filesystem.
             ch.write(java.nio.ByteBuffer.wrap(new byte[1]), size - 1);
         } catch (FileAlreadyExistsException e) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -89,6 +90,14 @@ class NamespaceTest {
         Files.write(tiny, new byte[8192]);
         NamespaceOpenException e = assertThrows(NamespaceOpenException.class, () -> Namespace.open(tiny));
         assertTrue(e.getMessage().contains("too small"), e.getMessage());
+    }
+
+    @Test
+    void createMakesTheFileReadableAndWritableByItsOwnerOnly() throws Exception {
+        Path img = dir.resolve("private.img");
+        try (Namespace ns = Namespace.create(img, 1 << 20)) {
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(img)));
+        }
     }
 
     @Test
