@@ -104,7 +104,11 @@ final class FsCore {
             readOnlyReason = "remounted read-only after metadata corruption: " + e.getMessage() + "; run fsck.nvmfs";
             LOG.log(Level.SEVERE, readOnlyReason);
             if (!options.readOnly()) {
-                recordError(media, superblock);
+                try {
+                    recordError(media, superblock);
+                } catch (InternalError fault) {
+                    // The mapping itself faults (the namespace file shrank): nothing can be recorded.
+                }
             }
         }
         return new FsException(Errno.EIO, e.getMessage(), e);

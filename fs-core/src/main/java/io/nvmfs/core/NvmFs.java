@@ -129,6 +129,21 @@ public final class NvmFs implements AutoCloseable {
         }
     }
 
+    /**
+     * A fault on the namespace mapping — the JVM's InternalError for SIGBUS, when the namespace file
+     * was truncated under the mount or the device failed: turns the filesystem read-only (and
+     * logs why) like any corruption; the caller answers its request with EIO.
+     */
+    public void mappingFault(Throwable fault) {
+        fs.corrupt(new CorruptFsException("namespace", "a fault accessing the mapped namespace (" + fault.getMessage()
+                + "): was the file truncated, or did the device fail?"));
+    }
+
+    /** Whether the filesystem refuses changes (mounted ro, or read-only after corruption or a fault). */
+    public boolean isReadOnly() {
+        return fs.isReadOnly();
+    }
+
     /** What attach replayed or repaired, one line each. */
     public List<String> attachReport() {
         return attachReport;
@@ -152,13 +167,19 @@ public final class NvmFs implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        for (long ino : fs.kernelRefs.heldInodes()) {
-            forget(ino, Long.MAX_VALUE);
+        try {
+            for (long ino : fs.kernelRefs.heldInodes()) {
+                forget(ino, Long.MAX_VALUE);
+            }
+            for (Long fh : handles.open()) {
+                release(fh);
+            }
+            flush();
+        } catch (InternalError fault) {
+            // The mapping faults: nothing more can be persisted; the namespace stays unclean for fsck.
+            mappingFault(fault);
+            throw new FsException(Errno.EIO, "cannot persist at detach: " + fault.getMessage() + "; run fsck.nvmfs", fault);
         }
-        for (Long fh : handles.open()) {
-            release(fh);
-        }
-        flush();
         if (!fs.isReadOnly()) {
             fs.journal.checkpoint();
             fs.seg.set(Le.LONG, fs.superblock + FsSuperblockFormat.OFF_CLEAN, 1L);

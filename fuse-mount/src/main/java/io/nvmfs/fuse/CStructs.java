@@ -46,6 +46,27 @@ final class CStructs {
 
     private CStructs() {}
 
+    /**
+     * The bytes of the NUL-terminated string at {@code address}, without the NUL: names and
+     * link targets as the kernel sent them, no charset applied. At most {@code max} bytes are
+     * scanned (the kernel never sends longer), one at a time, so nothing past the NUL is read.
+     */
+    static byte[] cString(long address, int max) {
+        MemorySegment s = MemorySegment.ofAddress(address).reinterpret(max + 1L);
+        int n = 0;
+        while (n <= max && s.get(java.lang.foreign.ValueLayout.JAVA_BYTE, n) != 0) {
+            n++;
+        }
+        return s.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+    }
+
+    /** Writes {@code bytes} and a NUL at the start of {@code dst}; returns its address (for char* arguments). */
+    static long cString(MemorySegment dst, byte[] bytes) {
+        MemorySegment.copy(bytes, 0, dst, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+        dst.set(java.lang.foreign.ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+        return dst.address();
+    }
+
     static MemorySegment at(long address, long size) {
         return MemorySegment.ofAddress(address).reinterpret(size);
     }

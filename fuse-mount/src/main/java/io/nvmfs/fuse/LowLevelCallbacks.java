@@ -4,7 +4,10 @@ import jnr.ffi.annotations.Delegate;
 
 /**
  * The {@code struct fuse_lowlevel_ops} entries nvmfs implements, as jnr-ffi callback types, with
- * their slot in the struct (libfuse 2.9). Pointers and fuse_ino_t are {@code long}.
+ * their slot in the struct (libfuse 2.9). Pointers and fuse_ino_t are {@code long}. File names and
+ * symlink targets are pointers too ({@code long}), read as bytes ({@link CStructs#cString}): a
+ * {@code String} parameter would be decoded in some charset, and two names that are not valid in
+ * it would become the same file.
  */
 final class LowLevelCallbacks {
     private LowLevelCallbacks() {}
@@ -44,7 +47,7 @@ final class LowLevelCallbacks {
 
     public interface NameCb {
         @Delegate
-        void call(long req, long parent, String name);
+        void call(long req, long parent, long name);
     }
 
     public interface ForgetCb {
@@ -69,27 +72,27 @@ final class LowLevelCallbacks {
 
     public interface MknodCb {
         @Delegate
-        void call(long req, long parent, String name, int mode, long rdev);
+        void call(long req, long parent, long name, int mode, long rdev);
     }
 
     public interface MkdirCb {
         @Delegate
-        void call(long req, long parent, String name, int mode);
+        void call(long req, long parent, long name, int mode);
     }
 
     public interface SymlinkCb {
         @Delegate
-        void call(long req, String link, long parent, String name);
+        void call(long req, long link, long parent, long name);
     }
 
     public interface RenameCb {
         @Delegate
-        void call(long req, long parent, String name, long newParent, String newName);
+        void call(long req, long parent, long name, long newParent, long newName);
     }
 
     public interface LinkCb {
         @Delegate
-        void call(long req, long ino, long newParent, String newName);
+        void call(long req, long ino, long newParent, long newName);
     }
 
     public interface ReadCb {
@@ -134,7 +137,7 @@ final class LowLevelCallbacks {
 
     public interface CreateCb {
         @Delegate
-        void call(long req, long parent, String name, int mode, long fi);
+        void call(long req, long parent, long name, int mode, long fi);
     }
 
     public interface FallocateCb {

@@ -30,6 +30,9 @@ final class LowLevelFs {
     private final double attrTimeout;
     private final double entryTimeout;
     private static final int O_ACCMODE = 3;
+    /** Longest name (NAME_MAX) and symlink target (PATH_MAX - 1) the kernel sends. */
+    private static final int NAME_MAX = 255;
+    private static final int PATH_MAX = 4096;
     private static final int O_WRONLY = 1;
     private static final int O_RDWR = 2;
     private static final int O_APPEND = 02000;
@@ -55,6 +58,8 @@ final class LowLevelFs {
         final MemorySegment entry = arena.allocate(CStructs.ENTRY_SIZE, 8);
         final MemorySegment stat = arena.allocate(CStructs.STAT_SIZE, 8);
         final MemorySegment statvfs = arena.allocate(CStructs.STATVFS_SIZE, 8);
+        /** A name or link target with its NUL, for the char* arguments of replies. */
+        final MemorySegment cString = arena.allocate(PATH_MAX + 1, 8);
         MemorySegment buf = arena.allocate(256 << 10, 4096);
 
         MemorySegment buffer(long size) {
@@ -92,9 +97,21 @@ final class LowLevelFs {
             call.run();
         } catch (Throwable t) {
             lib.fuse_reply_err(req, errno(t));
+            if (t instanceof InternalError) {
+                readOnlyAfterFault(t);
+            }
             if (!(t instanceof FsException)) {
                 logOnce(op, t);
             }
+        }
+    }
+
+    /** A fault on the mapping (see {@link NvmFs#mappingFault}); the request is already answered. */
+    private void readOnlyAfterFault(Throwable t) {
+        try {
+            fs.mappingFault(t);
+        } catch (Throwable ignored) {
+            // nothing more to do: the caller has its answer
         }
     }
 
@@ -118,10 +135,26 @@ final class LowLevelFs {
         return new Caller(ctx.get(ValueLayout.JAVA_INT_UNALIGNED, 0), ctx.get(ValueLayout.JAVA_INT_UNALIGNED, 4));
     }
 
+    /**
+     * Replies an entry: the kernel then holds the inode once more until it forgets it, which fs-core
+     * is told first (a FORGET racing the reply must find the count already raised).
+     */
     private void replyEntry(long req, Stat st) {
+        fs.remember(st.ino());
         MemorySegment e = scratch.get().entry;
         CStructs.entry(e, st, attrTimeout, entryTimeout);
-        lib.fuse_reply_entry(req, e.address());
+        kernelTook(lib.fuse_reply_entry(req, e.address()), st.ino());
+    }
+
+    /** A reply the kernel refused (the request was interrupted) gave it no reference: take it back. */
+    private void kernelTook(int replyResult, long ino) {
+        if (replyResult != 0) {
+            try {
+                fs.forget(ino, 1);
+            } catch (Throwable t) {
+                logOnce("forget after a refused reply", t);
+            }
+        }
     }
 
     private void replyAttr(long req, Stat st) {
@@ -136,13 +169,26 @@ final class LowLevelFs {
 
     // ------------------------------------------------------------------ the operations
 
-    void lookup(long req, long parent, String name) {
-        run(req, "lookup", () -> replyEntry(req, fs.getattr(fs.lookup(parent, name))));
+    private static byte[] name(long name) {
+        return CStructs.cString(name, NAME_MAX + 1);
     }
 
-    /** FORGET has no answer: fuse_reply_none only frees libfuse's request (nvmfs keeps no lookup counts). */
+    void lookup(long req, long parent, long name) {
+        run(req, "lookup", () -> replyEntry(req, fs.getattr(fs.lookup(parent, name(name)))));
+    }
+
+    /**
+     * FORGET has no answer (fuse_reply_none only frees libfuse's request). The kernel gives back
+     * {@code nlookup} references: an unlinked file nothing else holds is freed now.
+     */
     void forget(long req, long ino, long nlookup) {
-        lib.fuse_reply_none(req);
+        try {
+            fs.forget(ino, nlookup);
+        } catch (Throwable t) {
+            logOnce("forget", t);
+        } finally {
+            lib.fuse_reply_none(req);
+        }
     }
 
     void getattr(long req, long ino, long fi) {
@@ -183,50 +229,53 @@ final class LowLevelFs {
     }
 
     void readlink(long req, long ino) {
-        run(req, "readlink", () -> lib.fuse_reply_readlink(req, fs.readlink(ino)));
+        run(req, "readlink", () -> lib.fuse_reply_readlink(req, CStructs.cString(scratch.get().cString, fs.readlinkBytes(ino))));
     }
 
-    void mknod(long req, long parent, String name, int mode, long rdev) {
-        run(req, "mknod", () -> replyEntry(req, fs.mknod(parent, name, mode, rdev, caller(req))));
+    void mknod(long req, long parent, long name, int mode, long rdev) {
+        run(req, "mknod", () -> replyEntry(req, fs.mknod(parent, name(name), mode, rdev, caller(req))));
     }
 
-    void mkdir(long req, long parent, String name, int mode) {
-        run(req, "mkdir", () -> replyEntry(req, fs.mkdir(parent, name, mode, caller(req))));
+    void mkdir(long req, long parent, long name, int mode) {
+        run(req, "mkdir", () -> replyEntry(req, fs.mkdir(parent, name(name), mode, caller(req))));
     }
 
-    void unlink(long req, long parent, String name) {
+    void unlink(long req, long parent, long name) {
         run(req, "unlink", () -> {
-            fs.unlink(parent, name);
+            fs.unlink(parent, name(name));
             ok(req);
         });
     }
 
-    void rmdir(long req, long parent, String name) {
+    void rmdir(long req, long parent, long name) {
         run(req, "rmdir", () -> {
-            fs.rmdir(parent, name);
+            fs.rmdir(parent, name(name));
             ok(req);
         });
     }
 
-    void symlink(long req, String link, long parent, String name) {
-        run(req, "symlink", () -> replyEntry(req, fs.symlink(parent, name, link, caller(req))));
+    void symlink(long req, long link, long parent, long name) {
+        run(req, "symlink", () -> replyEntry(req, fs.symlink(parent, name(name), CStructs.cString(link, PATH_MAX), caller(req))));
     }
 
-    void rename(long req, long parent, String name, long newParent, String newName) {
+    void rename(long req, long parent, long name, long newParent, long newName) {
         run(req, "rename", () -> {
-            fs.rename(parent, name, newParent, newName, 0);
+            fs.rename(parent, name(name), newParent, name(newName), 0);
             ok(req);
         });
     }
 
-    void link(long req, long ino, long newParent, String newName) {
-        run(req, "link", () -> replyEntry(req, fs.link(ino, newParent, newName)));
+    void link(long req, long ino, long newParent, long newName) {
+        run(req, "link", () -> replyEntry(req, fs.link(ino, newParent, name(newName))));
     }
 
     void open(long req, long ino, long fi) {
         run(req, "open", () -> {
-            CStructs.fiSetFh(fi, fs.open(ino, openFlags(fi)), true);
-            lib.fuse_reply_open(req, fi);
+            long fh = fs.open(ino, openFlags(fi));
+            CStructs.fiSetFh(fi, fh, true);
+            if (lib.fuse_reply_open(req, fi) != 0) {
+                fs.release(fh); // the open was interrupted: no RELEASE will come for this handle
+            }
         });
     }
 
@@ -261,7 +310,13 @@ final class LowLevelFs {
             if (RawRequest.writeKillsPrivileges()) {
                 fs.killPrivileges(ino);
             }
-            lib.fuse_reply_write(req, fs.write(CStructs.fiFh(fi), off, CStructs.at(buf, size), 0, (int) size));
+            int n = fs.write(CStructs.fiFh(fi), off, CStructs.at(buf, size), 0, (int) size);
+            if (n < size && init.writebackGranted()) {
+                // The kernel's write-back takes a short count as done and drops the rest of its
+                // pages: only an error reaches the file's mapping and so the next fsync and close.
+                throw new FsException(Errno.ENOSPC, "no space for " + (size - n) + " of " + size + " written-back bytes");
+            }
+            lib.fuse_reply_write(req, n);
         });
     }
 
@@ -307,8 +362,8 @@ final class LowLevelFs {
                 }
                 for (DirEntry e : batch) {
                     CStructs.dirStat(sc.stat, e.ino(), e.type());
-                    long need = lib.fuse_add_direntry(req, buf.address() + used, size - used, e.name(),
-                            sc.stat.address(), e.nextCookie());
+                    long need = lib.fuse_add_direntry(req, buf.address() + used, size - used,
+                            CStructs.cString(sc.cString, e.nameBytes()), sc.stat.address(), e.nextCookie());
                     if (need > size - used) {
                         break outer;
                     }
@@ -388,13 +443,18 @@ final class LowLevelFs {
         });
     }
 
-    void create(long req, long parent, String name, int mode, long fi) {
+    void create(long req, long parent, long name, int mode, long fi) {
         run(req, "create", () -> {
-            NvmFs.Created c = fs.create(parent, name, mode, openFlags(fi), caller(req));
+            NvmFs.Created c = fs.create(parent, name(name), mode, openFlags(fi), caller(req));
             CStructs.fiSetFh(fi, c.fh(), true);
+            fs.remember(c.stat().ino());
             MemorySegment e = scratch.get().entry;
             CStructs.entry(e, c.stat(), attrTimeout, entryTimeout);
-            lib.fuse_reply_create(req, e.address(), fi);
+            int result = lib.fuse_reply_create(req, e.address(), fi);
+            if (result != 0) {
+                fs.release(c.fh()); // the open was interrupted: no RELEASE will come for this handle
+            }
+            kernelTook(result, c.stat().ino());
         });
     }
 

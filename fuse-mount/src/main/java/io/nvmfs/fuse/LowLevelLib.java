@@ -46,7 +46,7 @@ public interface LowLevelLib {
 
     int fuse_reply_attr(long req, long stat, double timeout);
 
-    int fuse_reply_readlink(long req, String link);
+    int fuse_reply_readlink(long req, long link);
 
     int fuse_reply_open(long req, long fi);
 
@@ -58,7 +58,7 @@ public interface LowLevelLib {
 
     int fuse_reply_xattr(long req, long count);
 
-    long fuse_add_direntry(long req, long buf, long bufsize, String name, long stat, long off);
+    long fuse_add_direntry(long req, long buf, long bufsize, long name, long stat, long off);
 
     long fuse_req_ctx(long req);
 

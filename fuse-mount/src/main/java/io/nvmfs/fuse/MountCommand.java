@@ -137,8 +137,17 @@ final class MountCommand implements Callable<Integer> {
         try {
             session.serve(THREADS);
         } finally {
-            fs.close();
-            closed.countDown();
+            // Whatever close meets (a fault on a truncated namespace), the shutdown hook is released
+            // and the process ends: it must never outlive its unmount holding the namespace lock.
+            try {
+                fs.close();
+            } catch (FsException | RuntimeException | Error e) {
+                System.err.println("nvmfs: " + ns + ": unmounted, but not everything could be persisted: "
+                        + e.getMessage());
+                return 3;
+            } finally {
+                closed.countDown();
+            }
         }
         return 0;
     }

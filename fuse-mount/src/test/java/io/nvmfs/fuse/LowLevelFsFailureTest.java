@@ -36,22 +36,27 @@ class LowLevelFsFailureTest {
     private final long attr = arena.allocate(CStructs.STAT_SIZE, 8).address();
     private final long data = arena.allocate(1 << 16, 4096).address();
 
+    /** A name as the kernel passes it: a NUL-terminated string in native memory. */
+    private long c(String name) {
+        return arena.allocateFrom(name).address();
+    }
+
     @Test
     void everyCallbackAnswersEioOnceWhenTheFilesystemThrowsAndLoggingFails() {
         FakeFuse fuse = new FakeFuse().answer("fuse_req_ctx", a -> arena.allocate(16, 8).address());
         LowLevelFs fs = new LowLevelFs(null, fuse.lib, 1, 1, new KernelInit(fuse.lib, fuse.libc, false, 1 << 20));
         Map<String, LongConsumer> ops = new LinkedHashMap<>();
-        ops.put("lookup", req -> fs.lookup(req, 1, "x"));
+        ops.put("lookup", req -> fs.lookup(req, 1, c("x")));
         ops.put("getattr", req -> fs.getattr(req, 1, fi));
         ops.put("setattr", req -> fs.setattr(req, 1, attr, 1, fi));
         ops.put("readlink", req -> fs.readlink(req, 1));
-        ops.put("mknod", req -> fs.mknod(req, 1, "x", 0100644, 0));
-        ops.put("mkdir", req -> fs.mkdir(req, 1, "x", 0755));
-        ops.put("unlink", req -> fs.unlink(req, 1, "x"));
-        ops.put("rmdir", req -> fs.rmdir(req, 1, "x"));
-        ops.put("symlink", req -> fs.symlink(req, "t", 1, "x"));
-        ops.put("rename", req -> fs.rename(req, 1, "x", 1, "y"));
-        ops.put("link", req -> fs.link(req, 2, 1, "y"));
+        ops.put("mknod", req -> fs.mknod(req, 1, c("x"), 0100644, 0));
+        ops.put("mkdir", req -> fs.mkdir(req, 1, c("x"), 0755));
+        ops.put("unlink", req -> fs.unlink(req, 1, c("x")));
+        ops.put("rmdir", req -> fs.rmdir(req, 1, c("x")));
+        ops.put("symlink", req -> fs.symlink(req, c("t"), 1, c("x")));
+        ops.put("rename", req -> fs.rename(req, 1, c("x"), 1, c("y")));
+        ops.put("link", req -> fs.link(req, 2, 1, c("y")));
         ops.put("open", req -> fs.open(req, 2, fi));
         ops.put("read", req -> fs.read(req, 2, 4096, 0, fi));
         ops.put("write", req -> fs.write(req, 2, data, 16, 0, fi));
@@ -67,7 +72,7 @@ class LowLevelFsFailureTest {
         ops.put("listxattr", req -> fs.listxattr(req, 1, 0));
         ops.put("removexattr", req -> fs.removexattr(req, 1, "user.x"));
         ops.put("access", req -> fs.access(req, 1, 4));
-        ops.put("create", req -> fs.create(req, 1, "x", 0644, fi));
+        ops.put("create", req -> fs.create(req, 1, c("x"), 0644, fi));
         ops.put("fallocate", req -> fs.fallocate(req, 2, 0, 0, 4096, fi));
         AtomicInteger logged = new AtomicInteger();
         withFailingLog(logged, () -> assertEachAnswersEioOnce(fuse, ops));
@@ -91,11 +96,11 @@ class LowLevelFsFailureTest {
         LowLevelFs fs = new LowLevelFs(nvm, fuse.lib, 1, 1, new KernelInit(fuse.lib, fuse.libc, false, 1 << 20));
         long file = f.stat().ino();
         Map<String, LongConsumer> ops = new LinkedHashMap<>();
-        ops.put("lookup", req -> fs.lookup(req, 1, "f"));
+        ops.put("lookup", req -> fs.lookup(req, 1, c("f")));
         ops.put("getattr", req -> fs.getattr(req, 1, fi));
         ops.put("readlink", req -> fs.readlink(req, link));
-        ops.put("mkdir", req -> fs.mkdir(req, 1, "d", 0755));
-        ops.put("create", req -> withFlags(O_RDWR, () -> fs.create(req, 1, "g", 0644, fi)));
+        ops.put("mkdir", req -> fs.mkdir(req, 1, c("d"), 0755));
+        ops.put("create", req -> withFlags(O_RDWR, () -> fs.create(req, 1, c("g"), 0644, fi)));
         ops.put("open", req -> withFlags(O_RDWR, () -> fs.open(req, file, fi)));
         ops.put("read", req -> withFh(f.fh(), () -> fs.read(req, file, 4096, 0, fi)));
         ops.put("write", req -> withFh(f.fh(), () -> fs.write(req, file, data, 16, 0, fi)));
@@ -103,7 +108,7 @@ class LowLevelFsFailureTest {
         ops.put("listxattr", req -> fs.listxattr(req, file, 0));
         ops.put("readdir", req -> withFh(dir, () -> fs.readdir(req, 1, 4096, 0, fi)));
         ops.put("statfs", req -> fs.statfs(req, 1));
-        ops.put("unlink", req -> fs.unlink(req, 1, "g"));
+        ops.put("unlink", req -> fs.unlink(req, 1, c("g")));
         ops.put("fsyncdir", req -> fs.fsyncdir(req, 1, 0, fi));
         assertEachAnswersEioOnce(fuse, ops);
         nvm.close();
