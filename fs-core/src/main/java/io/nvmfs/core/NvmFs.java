@@ -322,9 +322,22 @@ public final class NvmFs implements AutoCloseable {
      * stays); the capability xattr. Writes nothing when there is nothing to take.
      */
     public void killPrivileges(long ino) throws FsException {
-        int mode = getattr(ino).mode();
-        if (!Mode.isDir(mode) && (mode & privilegeBits(mode)) != 0) {
-            setattr(ino, n -> n.mode &= ~privilegeBits(n.mode));
+        killPrivileges(ino, gid -> true);
+    }
+
+    /**
+     * What the VFS does to a file changed by a caller without CAP_FSETID (write, truncate,
+     * fallocate): set-user-ID goes; set-group-ID goes if the file is group-executable, or if the
+     * caller is not in the file's group ({@code callerInGroup}) — without group execute the bit
+     * otherwise marks mandatory locking and stays; and the file's capabilities go. Returns
+     * whether the mode changed (so cached attributes elsewhere are stale).
+     */
+    public boolean killPrivileges(long ino, java.util.function.IntPredicate callerInGroup) throws FsException {
+        Stat st = getattr(ino);
+        int mode = st.mode();
+        int kill = Mode.isDir(mode) ? 0 : mode & privilegeBits(mode, callerInGroup.test(st.gid()));
+        if (kill != 0) {
+            setattr(ino, n -> n.mode &= ~kill);
         }
         if (getxattrOrNull(ino, CAPABILITY_XATTR) != null) {
             try {
@@ -335,10 +348,11 @@ public final class NvmFs implements AutoCloseable {
                 }
             }
         }
+        return kill != 0;
     }
 
-    private static int privilegeBits(int mode) {
-        return Mode.S_ISUID | ((mode & Mode.S_IXGRP) != 0 ? Mode.S_ISGID : 0);
+    private static int privilegeBits(int mode, boolean callerInGroup) {
+        return Mode.S_ISUID | ((mode & Mode.S_IXGRP) != 0 || !callerInGroup ? Mode.S_ISGID : 0);
     }
 
     /** Sets atime and mtime: {@code null} = UTIME_OMIT, {@code Times.NOW} = UTIME_NOW, else {sec, nsec}. */

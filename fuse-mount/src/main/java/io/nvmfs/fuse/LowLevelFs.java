@@ -33,6 +33,8 @@ final class LowLevelFs {
     /** Longest name (NAME_MAX) and symlink target (PATH_MAX - 1) the kernel sends. */
     private static final int NAME_MAX = 255;
     private static final int PATH_MAX = 4096;
+    /** Supplementary groups read per caller (NGROUPS_MAX is 65536; real callers have a handful). */
+    private static final int MAX_GROUPS = 256;
     private static final int O_WRONLY = 1;
     private static final int O_RDWR = 2;
     private static final int O_APPEND = 02000;
@@ -51,6 +53,8 @@ final class LowLevelFs {
     private final LowLevelLib lib;
     private final AtomicBoolean loggedUnexpected = new AtomicBoolean();
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+    /** The FUSE channel, for notifications; 0 until {@link #connected}. */
+    private volatile long channel;
 
     /** Per-thread native buffers for replies (callbacks run on the loop thread that received them). */
     private static final class Scratch {
@@ -58,6 +62,7 @@ final class LowLevelFs {
         final MemorySegment entry = arena.allocate(CStructs.ENTRY_SIZE, 8);
         final MemorySegment stat = arena.allocate(CStructs.STAT_SIZE, 8);
         final MemorySegment statvfs = arena.allocate(CStructs.STATVFS_SIZE, 8);
+        final MemorySegment groups = arena.allocate(4L * MAX_GROUPS, 4);
         /** A name or link target with its NUL, for the char* arguments of replies. */
         final MemorySegment cString = arena.allocate(PATH_MAX + 1, 8);
         MemorySegment buf = arena.allocate(256 << 10, 4096);
@@ -130,6 +135,48 @@ final class LowLevelFs {
         }
     }
 
+    /** The session is mounted on {@code ch}: notifications can be sent. */
+    void connected(long ch) {
+        channel = ch;
+    }
+
+    /**
+     * Tells the kernel that {@code ino}'s cached attributes are stale (a mode nvmfs changed while
+     * answering something else, as when a write takes set-user-ID away), so the next stat asks.
+     * Only attributes: the offset is negative, so no page is touched and no inode lock is taken,
+     * which makes it safe while the request that changed them is still being answered.
+     */
+    private void attributesChanged(long ino) {
+        long ch = channel;
+        if (ch != 0) {
+            lib.fuse_lowlevel_notify_inval_inode(ch, ino, -1, 0);
+        }
+    }
+
+    /**
+     * Whether the caller of {@code req} is in group {@code gid}: its gid or one of its supplementary
+     * groups (libfuse reads them from /proc; if that fails, the caller counts as not in the group,
+     * which takes set-group-ID away — the safe side).
+     */
+    private java.util.function.IntPredicate callerGroups(long req) {
+        MemorySegment ctx = CStructs.at(lib.fuse_req_ctx(req), 16);
+        int primary = ctx.get(ValueLayout.JAVA_INT_UNALIGNED, 4);
+        MemorySegment g = scratch.get().groups;
+        int n = Math.min(lib.fuse_req_getgroups(req, MAX_GROUPS, g.address()), MAX_GROUPS);
+        int[] groups = n > 0 ? g.asSlice(0, 4L * n).toArray(ValueLayout.JAVA_INT) : new int[0];
+        return gid -> {
+            if (gid == primary) {
+                return true;
+            }
+            for (int x : groups) {
+                if (x == gid) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+
     private Caller caller(long req) {
         MemorySegment ctx = CStructs.at(lib.fuse_req_ctx(req), 16);
         return new Caller(ctx.get(ValueLayout.JAVA_INT_UNALIGNED, 0), ctx.get(ValueLayout.JAVA_INT_UNALIGNED, 4));
@@ -199,7 +246,7 @@ final class LowLevelFs {
         run(req, "setattr", () -> {
             MemorySegment a = CStructs.at(attr, CStructs.STAT_SIZE);
             if (RawRequest.setattrKillsPrivileges()) {
-                fs.killPrivileges(ino);
+                fs.killPrivileges(ino, callerGroups(req)); // the reply carries the new mode
             }
             if ((toSet & SET_MODE) != 0) {
                 fs.chmod(ino, a.get(ValueLayout.JAVA_INT_UNALIGNED, 24));
@@ -307,8 +354,8 @@ final class LowLevelFs {
 
     void write(long req, long ino, long buf, long size, long off, long fi) {
         run(req, "write", () -> {
-            if (RawRequest.writeKillsPrivileges()) {
-                fs.killPrivileges(ino);
+            if (RawRequest.writeKillsPrivileges() && fs.killPrivileges(ino, callerGroups(req))) {
+                attributesChanged(ino);
             }
             int n = fs.write(CStructs.fiFh(fi), off, CStructs.at(buf, size), 0, (int) size);
             if (n < size && init.writebackGranted()) {
@@ -458,8 +505,17 @@ final class LowLevelFs {
         });
     }
 
+    /**
+     * The kernel passes fallocate on without taking privileges away (it does for write and
+     * truncate, through HANDLE_KILLPRIV_V2), while the VFS of a local filesystem takes them on
+     * every fallocate by a caller without CAP_FSETID: nvmfs does so here, root standing for
+     * CAP_FSETID (FUSE does not say which capabilities the caller has).
+     */
     void fallocate(long req, long ino, int mode, long off, long length, long fi) {
         run(req, "fallocate", () -> {
+            if (caller(req).uid() != 0 && fs.killPrivileges(ino, callerGroups(req))) {
+                attributesChanged(ino);
+            }
             fs.fallocate(CStructs.fiFh(fi), mode, off, length);
             ok(req);
         });

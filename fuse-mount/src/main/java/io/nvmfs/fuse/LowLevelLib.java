@@ -62,6 +62,12 @@ public interface LowLevelLib {
 
     long fuse_req_ctx(long req);
 
+    /** The caller's supplementary groups into {@code list} (gid_t[size]); returns their count, or -errno. */
+    int fuse_req_getgroups(long req, int size, long list);
+
+    /** Marks the kernel's cached data of {@code ino} stale: attributes only when {@code off} is negative. */
+    int fuse_lowlevel_notify_inval_inode(long ch, long ino, long off, long len);
+
     int fuse_opt_add_arg(long args, String arg);
 
     void fuse_opt_free_args(long args);

@@ -37,12 +37,14 @@ final class Session {
      * garbage collection can free a callback libfuse may still call.
      */
     private final Callbacks callbacks;
+    private final LowLevelFs fs;
     private long channel;
     private long session;
     private volatile boolean unmounted;
     private final AtomicBoolean loggedEscape = new AtomicBoolean();
 
     Session(LowLevelLib lib, Libc libc, Path mountPoint, KernelInit init, LowLevelFs fs) {
+        this.fs = fs;
         this.lib = lib;
         this.libc = libc;
         this.mountPoint = mountPoint;
@@ -70,6 +72,7 @@ final class Session {
             throw new UserError("cannot start the FUSE session on " + mountPoint);
         }
         lib.fuse_session_add_chan(session, channel);
+        fs.connected(channel);
     }
 
     private MemorySegment args(String... argv) {
