@@ -22,6 +22,16 @@ public final class CrashBases {
         void run(NvmFs fs) throws FsException;
     }
 
+    /** The log filled to just short of wrapping: the workload's commits wrap it and checkpoint (the tail moves). */
+    static final Base NEAR_WRAP = new Base("near-wrap", fs -> {
+        files(fs);
+        long a = fs.resolve("/A/foo");
+        long capacity = fs.journalStats().capacityBytes();
+        for (int i = 0; fs.journalStats().usedBytes() < capacity - 800; i++) {
+            fs.setxattr(a, "user.fill", CrashOps.pattern(i, 700), 0);
+        }
+    });
+
     static final List<Base> ALL = List.of(
             new Base("files", CrashBases::files),
             new Base("freed", fs -> {
