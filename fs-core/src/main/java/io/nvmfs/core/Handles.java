@@ -178,7 +178,7 @@ final class Handles {
         }
     }
 
-    /** flush (close of one descriptor): persists the file like fsync, as DESIGN.md promises at close. */
+    /** flush (close of one descriptor): persists the file like fsync: data is durable at close (ARCHITECTURE.md, "A write"). */
     void flush(long fh) throws FsException {
         fsync(fh, false);
     }

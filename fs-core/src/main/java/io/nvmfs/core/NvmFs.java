@@ -605,7 +605,7 @@ public final class NvmFs implements AutoCloseable {
         handles.fsync(fh, dataOnly);
     }
 
-    /** flush (close of one descriptor): persists the file like fsync, as DESIGN.md promises at close. */
+    /** flush (close of one descriptor): persists the file like fsync: data is durable at close (ARCHITECTURE.md, "A write"). */
     public void flush(long fh) throws FsException {
         handles.flush(fh);
     }
