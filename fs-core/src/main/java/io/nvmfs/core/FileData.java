@@ -67,7 +67,7 @@ final class FileData {
             int i = n.extents.find(page);
             if (i < 0) {
                 try {
-                    i = allocate(fs, n, page, ((end - 1) >>> 12) + 1, pos, end);
+                    i = allocate(fs, n, page, ((end - 1) >>> 12) + 1, pos, end, false);
                 } catch (FsException e) {
                     if (pos > off) {
                         break;
@@ -99,6 +99,7 @@ final class FileData {
             zeroInExtents(fs, n, n.size, size);
         } else if (size < n.size) {
             removePages(fs, n, (size + 4095) >>> 12, Long.MAX_VALUE, after);
+            n.keepEnd = 0; // truncating down drops the reservation past EOF too, as on ext4
         }
         n.size = size;
         n.metaDirty = true;
@@ -161,7 +162,7 @@ final class FileData {
         while (page < lastPage) {
             int i = n.extents.find(page);
             if (i < 0) {
-                i = allocate(fs, n, page, lastPage, page << 12, page << 12);
+                i = allocate(fs, n, page, lastPage, page << 12, page << 12, true);
                 long lo = n.extents.logical(i) << 12;
                 long hi = Math.min(n.extents.end(i) << 12, newSize);
                 if (hi > lo) {
@@ -174,7 +175,35 @@ final class FileData {
             zeroInExtents(fs, n, n.size, newSize);
             n.size = newSize;
         }
+        if (keepSize && lastPage > pagesOf(n.size)) {
+            n.keepEnd = Math.max(n.keepEnd, lastPage);
+        }
         n.metaDirty = true;
+    }
+
+    static long pagesOf(long bytes) {
+        return (bytes + 4095) >>> 12;
+    }
+
+    /** First page the tail trim may give back: past EOF and past any KEEP_SIZE reservation. */
+    static long trimFrom(Inode n) {
+        return Math.max(pagesOf(n.size), n.keepEnd);
+    }
+
+    /** Whether {@code n} holds blocks (or pieces of them) at or past {@link #trimFrom}. */
+    static boolean hasTail(Inode n) {
+        int last = n.extents.count() - 1;
+        return last >= 0 && n.extents.end(last) > trimFrom(n);
+    }
+
+    /**
+     * Gives back what the growth policy allocated past EOF (a file being appended to gets blocks
+     * that double, and keeps them while it is open): the blocks past the last page in use are
+     * split in the buddy manner and the unused pieces released after the commit, as a truncate
+     * to the current size would. KEEP_SIZE reservations ({@code keepEnd}) stay.
+     */
+    static void trimTail(FsCore fs, Inode n, FsCore.AfterCommit after) {
+        removePages(fs, n, trimFrom(n), Long.MAX_VALUE, after);
     }
 
     /** Persists every dirty byte range of {@code n} (through its extents), then forgets them. */
@@ -202,16 +231,19 @@ final class FileData {
     /**
      * Allocates the extent for logical page {@code page}: as large as the growth policy, the
      * alignment of {@code page}, and the next extent allow; smaller when space is short. Zeroes
-     * the part below EOF that {@code [writeFrom, writeTo)} will not overwrite.
+     * the part below EOF that {@code [writeFrom, writeTo)} will not overwrite. With {@code exact}
+     * (fallocate) the block never reaches past {@code endPage}: a reservation takes exactly the
+     * pages asked for, as the fewest aligned blocks.
      */
-    private static int allocate(FsCore fs, Inode n, long page, long endPage, long writeFrom, long writeTo)
-            throws FsException {
+    private static int allocate(FsCore fs, Inode n, long page, long endPage, long writeFrom, long writeTo,
+                                boolean exact) throws FsException {
         long want = endPage - page;
         int before = n.extents.floor(page - 1);
-        if (before >= 0 && n.extents.end(before) == page) {
+        if (!exact && before >= 0 && n.extents.end(before) == page) {
             want = Math.max(want, page);
         }
-        int order = Math.min(io.nvmfs.nvmpg.Pages.orderFor(want), MAX_EXTENT_ORDER);
+        int order = Math.min(exact ? 63 - Long.numberOfLeadingZeros(want) : io.nvmfs.nvmpg.Pages.orderFor(want),
+                MAX_EXTENT_ORDER);
         if (page != 0) {
             order = Math.min(order, Long.numberOfTrailingZeros(page));
         }

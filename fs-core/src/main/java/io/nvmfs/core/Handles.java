@@ -197,6 +197,9 @@ final class Handles {
                 return;
             }
             if (!fs.isReadOnly()) {
+                if (n.openHandles == 0 && Mode.isReg(n.mode) && FileData.hasTail(n)) {
+                    nf.trimTail(n); // nobody has it open for appending any more: back to exact
+                }
                 nf.sync(n);
             }
             fs.cache.put(n);

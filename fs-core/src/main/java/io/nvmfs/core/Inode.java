@@ -27,6 +27,11 @@ final class Inode {
     /** Parent directory of a directory; 0 otherwise. */
     long parent;
     long xattrPage;
+    /**
+     * Logical page up to which blocks past EOF were reserved by fallocate(KEEP_SIZE): the tail
+     * trim at close keeps them (as ext4 keeps its preallocated extents); 0 = no reservation.
+     */
+    long keepEnd;
     final ExtentMap extents = new ExtentMap();
     /** Pages of the on-media overflow extent chain, in order; empty when extents are inline. */
     long[] extentChain = new long[0];
@@ -63,7 +68,7 @@ final class Inode {
 
     /** The fields an operation may change before its commit, as they were (see {@link #restore}). */
     record Saved(int mode, int nlink, int uid, int gid, long size, long[] sec, int[] nsec, long rdev, long parent,
-                 ExtentMap extents, long[] extentChain, boolean metaDirty, boolean extentsDirty) {}
+                 long keepEnd, ExtentMap extents, long[] extentChain, boolean metaDirty, boolean extentsDirty) {}
 
     /**
      * Remembers the state an operation starts from. Invariant kept with {@link #restore}: an
@@ -72,7 +77,7 @@ final class Inode {
      * another commit of this inode.
      */
     Saved save() {
-        return new Saved(mode, nlink, uid, gid, size, sec.clone(), nsec.clone(), rdev, parent, extents.copy(),
+        return new Saved(mode, nlink, uid, gid, size, sec.clone(), nsec.clone(), rdev, parent, keepEnd, extents.copy(),
                 extentChain, metaDirty, extentsDirty);
     }
 
@@ -86,6 +91,7 @@ final class Inode {
         System.arraycopy(s.nsec, 0, nsec, 0, nsec.length);
         rdev = s.rdev;
         parent = s.parent;
+        keepEnd = s.keepEnd;
         extents.setTo(s.extents);
         extentChain = s.extentChain;
         metaDirty = s.metaDirty;

@@ -26,6 +26,7 @@ final class InodeCodec {
         s.set(Le.LONG, InodeFormat.OFF_EXTENT_PAGE, n.extentChain.length == 0 ? 0 : n.extentChain[0]);
         s.set(Le.INT, InodeFormat.OFF_EXTENTS, n.extents.count());
         s.set(Le.LONG, InodeFormat.OFF_XATTR_PAGE, n.xattrPage);
+        s.set(Le.LONG, InodeFormat.OFF_KEEP_END, n.keepEnd);
         if (n.extentChain.length == 0) {
             for (int i = 0; i < n.extents.count(); i++) {
                 s.set(Le.LONG, InodeFormat.OFF_INLINE + 16L * i, n.extents.logical(i));
@@ -60,6 +61,7 @@ final class InodeCodec {
         n.generation = media.get(Le.INT, off + InodeFormat.OFF_GENERATION);
         n.parent = media.get(Le.LONG, off + InodeFormat.OFF_PARENT);
         n.xattrPage = media.get(Le.LONG, off + InodeFormat.OFF_XATTR_PAGE);
+        n.keepEnd = Math.max(0, media.get(Le.LONG, off + InodeFormat.OFF_KEEP_END));
         long chain = media.get(Le.LONG, off + InodeFormat.OFF_EXTENT_PAGE);
         int count = media.get(Le.INT, off + InodeFormat.OFF_EXTENTS);
         if (n.size < 0 || count < 0 || (chain == 0 && count > InodeFormat.INLINE_EXTENTS)) {

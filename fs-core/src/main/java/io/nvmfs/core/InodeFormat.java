@@ -24,7 +24,9 @@ import java.lang.foreign.MemorySegment;
  * 116     4  reserved     0
  * 120     8  xattr_page   page holding the extended attributes; 0 = none
  * 128   112  inline       up to 7 extents of 16 bytes, when extent_page is 0
- * 240    12  reserved     0
+ * 240     8  keep_end     logical page up to which blocks past EOF are a fallocate(KEEP_SIZE)
+ *                         reservation, kept at close; 0 = none (older images: always 0)
+ * 248     4  reserved     0
  * 252     4  crc32c       CRC32C of bytes 0..251
  *
  * extent (16 bytes):  [logical page u64] [physical page (bits 0..39) | order (bits 40..45) u64]
@@ -47,6 +49,7 @@ public final class InodeFormat {
     public static final int OFF_EXTENTS = 112;
     public static final int OFF_XATTR_PAGE = 120;
     public static final int OFF_INLINE = 128;
+    public static final int OFF_KEEP_END = 240;
     public static final int INLINE_EXTENTS = 7;
     public static final int OFF_CRC = 252;
 

@@ -431,6 +431,23 @@ public final class NvmFs implements AutoCloseable {
         fs.written(n);
     }
 
+    /**
+     * Gives back the blocks past EOF that the growth policy allocated (see {@link FileData#trimTail}),
+     * committed like a truncate to the current size; a failure changes nothing. The caller holds
+     * n's lock.
+     */
+    void trimTail(Inode n) throws FsException {
+        Inode.Saved saved = n.save();
+        try {
+            FsCore.AfterCommit after = new FsCore.AfterCommit();
+            FileData.trimTail(fs, n, after);
+            commitInode(n, after);
+        } catch (FsException | RuntimeException e) {
+            fs.undo(n, saved);
+            throw e;
+        }
+    }
+
     /** Persists {@code n}'s data and commits its record if anything is pending. The caller holds n's lock. */
     void sync(Inode n) throws FsException {
         if (n.metaDirty || n.extentsDirty) {
