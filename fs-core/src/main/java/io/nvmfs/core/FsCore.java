@@ -186,7 +186,7 @@ final class FsCore {
      */
     void undo(Inode n, Inode.Saved saved) {
         Owner owner = ownerOf(n);
-        for (int i = 0; i < n.extents.count(); i++) {
+        for (int i = 0; saved.extents() != null && i < n.extents.count(); i++) {
             if (!saved.extents().holdsPhysical(n.extents.physical(i))) {
                 freeQuietly(owner, n.extents.physical(i), n.extents.order(i));
             }

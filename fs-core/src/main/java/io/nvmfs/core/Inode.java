@@ -81,6 +81,15 @@ final class Inode {
                 extentChain, metaDirty, extentsDirty);
     }
 
+    /**
+     * As {@link #save} for an operation that changes no extent (chmod, chown, utimens): the extent
+     * map, which may be large, is not copied, and {@link #restore} leaves it as it is.
+     */
+    Saved saveAttributes() {
+        return new Saved(mode, nlink, uid, gid, size, sec.clone(), nsec.clone(), rdev, parent, keepEnd, null,
+                extentChain, metaDirty, extentsDirty);
+    }
+
     void restore(Saved s) {
         mode = s.mode;
         nlink = s.nlink;
@@ -92,7 +101,9 @@ final class Inode {
         rdev = s.rdev;
         parent = s.parent;
         keepEnd = s.keepEnd;
-        extents.setTo(s.extents);
+        if (s.extents != null) {
+            extents.setTo(s.extents);
+        }
         extentChain = s.extentChain;
         metaDirty = s.metaDirty;
         extentsDirty = s.extentsDirty;

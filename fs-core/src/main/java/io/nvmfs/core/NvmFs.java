@@ -402,7 +402,7 @@ public final class NvmFs implements AutoCloseable {
         fs.checkWritable();
         try (var held = fs.locks.writeAll(ino)) {
             Inode n = fs.inode(ino);
-            Inode.Saved saved = n.save();
+            Inode.Saved saved = n.saveAttributes();
             try {
                 change.apply(n);
                 n.setTime(Inode.CTIME, fs.now());
