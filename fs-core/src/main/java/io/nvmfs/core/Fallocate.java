@@ -27,15 +27,13 @@ final class Fallocate {
             if (!Mode.isReg(n.mode)) {
                 throw new FsException(Errno.ENODEV, "inode " + n.ino + " is not a regular file");
             }
-            Inode.Saved saved = n.save();
-            try {
-                FsCore.AfterCommit after = new FsCore.AfterCommit();
+            nf.changeAndCommit(n, after -> {
                 long[] now = fs.now();
                 if ((mode & PUNCH_HOLE) != 0) {
                     FileData.punch(fs, n, offset, length, after);
                     n.setTime(Inode.MTIME, now);
                 } else if ((mode & ZERO_RANGE) != 0) {
-                    // The punched blocks are freed only after the commit below; the new ones cannot be them.
+                    // The punched blocks are freed only after the commit; the new ones cannot be them.
                     FileData.punch(fs, n, offset, length, after);
                     FileData.allocateRange(fs, n, offset, length, (mode & KEEP_SIZE) != 0);
                     n.setTime(Inode.MTIME, now);
@@ -47,11 +45,7 @@ final class Fallocate {
                     }
                 }
                 n.setTime(Inode.CTIME, now);
-                nf.commitInode(n, after);
-            } catch (FsException | RuntimeException e) {
-                fs.undo(n, saved);
-                throw e;
-            }
+            });
         }
     }
 }

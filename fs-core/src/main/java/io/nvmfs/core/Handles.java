@@ -38,18 +38,12 @@ final class Handles {
                 throw new FsException(Errno.EISDIR, "cannot open directory " + ino + " for writing");
             }
             if ((flags & Handle.O_TRUNC) != 0 && Mode.isReg(n.mode) && n.size > 0) {
-                Inode.Saved saved = n.save();
-                try {
-                    FsCore.AfterCommit after = new FsCore.AfterCommit();
+                nf.changeAndCommit(n, after -> {
                     FileData.truncate(fs, n, 0, after);
                     long[] now = fs.now();
                     n.setTime(Inode.MTIME, now);
                     n.setTime(Inode.CTIME, now);
-                    nf.commitInode(n, after);
-                } catch (FsException | RuntimeException e) {
-                    fs.undo(n, saved);
-                    throw e;
-                }
+                });
             }
             return newHandle(n, flags);
         }

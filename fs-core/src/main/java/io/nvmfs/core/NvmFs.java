@@ -378,19 +378,37 @@ public final class NvmFs implements AutoCloseable {
             if (!Mode.isReg(n.mode)) {
                 throw new FsException(Errno.EINVAL, "inode " + ino + " is not a regular file");
             }
-            Inode.Saved saved = n.save();
-            try {
-                FsCore.AfterCommit after = new FsCore.AfterCommit();
+            changeAndCommit(n, after -> {
                 FileData.truncate(fs, n, size, after);
                 long[] now = fs.now();
                 n.setTime(Inode.MTIME, now);
                 n.setTime(Inode.CTIME, now);
-                commitInode(n, after);
-            } catch (FsException | RuntimeException e) {
-                fs.undo(n, saved);
-                throw e;
-            }
+            });
             return Stat.of(n);
+        }
+    }
+
+    /** A change of one inode made before its commit; blocks it makes unreachable go to {@code after}. */
+    @FunctionalInterface
+    interface InodeChange {
+        void apply(FsCore.AfterCommit after) throws FsException;
+    }
+
+    /**
+     * The unit of work for a change of one inode: applies {@code change}, commits the inode (its
+     * data first) and then runs the releases it queued; if anything fails, the inode is put back
+     * as it was and what the change allocated is freed, so a failed call changes nothing. The
+     * caller holds n's lock.
+     */
+    void changeAndCommit(Inode n, InodeChange change) throws FsException {
+        Inode.Saved saved = n.save();
+        try {
+            FsCore.AfterCommit after = new FsCore.AfterCommit();
+            change.apply(after);
+            commitInode(n, after);
+        } catch (FsException | RuntimeException e) {
+            fs.undo(n, saved);
+            throw e;
         }
     }
 
@@ -437,15 +455,7 @@ public final class NvmFs implements AutoCloseable {
      * n's lock.
      */
     void trimTail(Inode n) throws FsException {
-        Inode.Saved saved = n.save();
-        try {
-            FsCore.AfterCommit after = new FsCore.AfterCommit();
-            FileData.trimTail(fs, n, after);
-            commitInode(n, after);
-        } catch (FsException | RuntimeException e) {
-            fs.undo(n, saved);
-            throw e;
-        }
+        changeAndCommit(n, after -> FileData.trimTail(fs, n, after));
     }
 
     /** Persists {@code n}'s data and commits its record if anything is pending. The caller holds n's lock. */
