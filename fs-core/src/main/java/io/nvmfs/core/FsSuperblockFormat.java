@@ -27,7 +27,7 @@ import java.util.UUID;
  * </pre>
  *
  * Chunk k is one nvmpg block of the metadata owner holding {@code 16 << min(k, 8)} inode
- * records of 256 bytes: small filesystems keep a small table, and 496 chunks hold 2,035,696 inodes.
+ * records of 256 bytes: small filesystems keep a small table, and 496 chunks hold 2,002,928 inode numbers.
  */
 public final class FsSuperblockFormat {
     public static final long MAGIC = 0x42532d53464d564eL; // "NVMFS-SB"

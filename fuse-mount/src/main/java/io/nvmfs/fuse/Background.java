@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Runs the mount in a detached child JVM (the same command with -f, in its own session via
  * setsid, so closing the terminal does not end it) and waits until the kernel shows the mount,
- * or the child exits (then its error is shown and its exit code returned).
+ * with the flags asked, or the child exits (then its error is shown and its exit code returned).
  *
  * <p>The child is the JVM that serves the mount, so it is the one {@code NVMFS_JAVA_OPTS}
  * (whitespace-separated JVM options, e.g. {@code -Xmx256m}; also honoured by bin/nvmfs) is for.
@@ -24,7 +24,11 @@ final class Background {
 
     private Background() {}
 
-    static int start(Path ns, Path mp, List<String> options) throws IOException, InterruptedException {
+    /**
+     * Starts the child and waits until the mount is ready: the kernel shows it with the flags
+     * {@code listed} (set in part by a remount after fuse_mount, so the mount alone is not enough).
+     */
+    static int start(Path ns, Path mp, List<String> options, MountFlags listed) throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of("setsid", java, "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow"));
@@ -43,7 +47,8 @@ final class Background {
                 .start();
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (System.nanoTime() < deadline) {
-            if (Mounts.isNvmfsMount(mp)) {
+            Mounts.Options shown = Mounts.isNvmfsMount(mp) ? Mounts.optionsAt(mp) : null;
+            if (shown != null && listed.shownIn(shown.mount(), shown.superblock())) {
                 System.out.println("nvmfs: mounted " + ns + " on " + mp + " (pid " + child.pid() + ", log " + log
                         + "); unmount with 'nvmfs umount " + mp + "'");
                 return 0;

@@ -50,7 +50,8 @@ final class InfoCommand implements Callable<Integer> {
         b.append("mapping        ").append(ns.mode().description()).append('\n');
         b.append("state          ").append(mounted ? "mounted" : fi.clean() ? "clean" : "dirty (not cleanly unmounted: the next mount replays and scans)").append('\n');
         b.append("free           ").append(st.freePages()).append(" of ").append(st.usablePages()).append(" pages\n");
-        b.append("inodes         ").append(fi.inodesUsed()).append(" used of ").append(fi.inodeCapacity()).append(" in the table\n");
+        b.append("inodes         ").append(fi.inodesUsed()).append(" used, ").append(InodeLimit.growth())
+                .append(" (").append(fi.inodeCapacity()).append(" in it now)\n");
         b.append("journal        ").append(fi.journalBytes()).append(" bytes at page ").append(fi.journalPage()).append('\n');
         b.append("owners\n");
         for (Map.Entry<Owner, Long> e : st.ownerPages().entrySet()) {
@@ -74,7 +75,8 @@ final class InfoCommand implements Callable<Integer> {
                 + "\",\"state\":\"" + (mounted ? "mounted" : fi.clean() ? "clean" : "dirty") + "\",\"totalPages\":"
                 + st.totalPages() + ",\"usablePages\":" + st.usablePages() + ",\"freePages\":" + st.freePages()
                 + ",\"freeBlocksPerOrder\":" + st.freeBlocks() + ",\"owners\":" + owners + ",\"inodesUsed\":"
-                + fi.inodesUsed() + ",\"inodeCapacity\":" + fi.inodeCapacity() + ",\"journalBytes\":" + fi.journalBytes()
+                + fi.inodesUsed() + ",\"inodeCapacity\":" + fi.inodeCapacity() + ",\"inodeLimit\":" + InodeLimit.INODES
+                + ",\"inodeTableGrowsOnDemand\":true,\"journalBytes\":" + fi.journalBytes()
                 + "}\n";
     }
 }

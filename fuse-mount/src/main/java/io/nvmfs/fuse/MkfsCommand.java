@@ -39,7 +39,7 @@ final class MkfsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         make(namespace, size == null ? 0 : Sizes.parse(size), journalSize == null ? 0 : journalOrder(Sizes.parse(journalSize)),
                 label, force);
-        System.out.println("nvmfs: made a filesystem on " + namespace);
+        System.out.println("nvmfs: made a filesystem on " + namespace + " (inodes: " + InodeLimit.growth() + ")");
         return 0;
     }
 

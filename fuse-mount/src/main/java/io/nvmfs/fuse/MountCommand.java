@@ -30,12 +30,20 @@ final class MountCommand implements Callable<Integer> {
     List<Path> paths;
 
     @Option(names = "-o", split = ",", paramLabel = "OPTIONS",
-            description = "ro, sync, noatime, relatime (default), strictatime, allow_other, nonempty,"
-                    + " cache_size=SIZE (DRAM for cached metadata, default 64M), commit=SECONDS (data flush interval, default 5),"
-                    + " attr_timeout=SECONDS, entry_timeout=SECONDS (kernel caching, default 1),"
-                    + " writeback_cache (the kernel keeps written pages and hands them to nvmfs at fsync, close,"
-                    + " unmount or within 30 s, whatever commit= says: small writes about 10x faster; default:"
-                    + " every write(2) reaches nvmfs before it returns), no_writeback_cache.")
+            description = {"mount(8)'s options, applied as it documents them (a later one overrides an earlier one):",
+                    "  ro, rw; nosuid, nodev (the FUSE default), suid, dev (root only); noexec, exec; sync, async;"
+                            + " dirsync; relatime (default), noatime, strictatime, norelatime (= strictatime), atime;"
+                            + " nodiratime, diratime (nvmfs never updates a directory's atime on readdir);"
+                            + " lazytime, nolazytime; nosymfollow, symfollow; defaults (rw,suid,dev,exec,async);"
+                            + " user, users (imply noexec,nosuid,nodev), owner, group (imply nosuid,nodev);"
+                            + " auto, noauto, nofail, _netdev, nouser, silent, loud, x-*, comment= (no effect on the mount)."
+                            + " Refused: mand, iversion, remount, SELinux context options.",
+                    "FUSE's: allow_other, nonempty (default_permissions is always on).",
+                    "nvmfs's: cache_size=SIZE (DRAM for cached metadata, default 64M), commit=SECONDS (data flush"
+                            + " interval, default 5), attr_timeout=SECONDS, entry_timeout=SECONDS (kernel caching, default 1),"
+                            + " writeback_cache (the kernel keeps written pages and hands them to nvmfs at fsync, close,"
+                            + " unmount or within 30 s, whatever commit= says: small writes about 10x faster; default:"
+                            + " every write(2) reaches nvmfs before it returns), no_writeback_cache."})
     List<String> options;
 
     @Option(names = "-f", description = "Stay in the foreground (default: return once mounted).")
@@ -51,11 +59,16 @@ final class MountCommand implements Callable<Integer> {
         Path mp = paths.get(paths.size() - 1).toAbsolutePath().normalize();
         MountOptions mo = MountOptions.parse(options);
         preflight(ns, mp, mo);
+        boolean root = KernelMount.root();
+        String unprivileged = root ? null : mo.flags().checkUnprivileged();
         if (!detachedChild) {
             ImageAccess.warn(ns);
+            if (unprivileged != null) {
+                System.err.println("nvmfs: " + unprivileged);
+            }
         }
         if (!foreground) {
-            return Background.start(ns, mp, options);
+            return Background.start(ns, mp, options, mo.flags().listed(root));
         }
         return runForeground(ns, mp, mo);
     }
@@ -124,6 +137,10 @@ final class MountCommand implements Callable<Integer> {
         KernelInit init = new KernelInit(lib, libc, mo.writebackCache(), MountOptions.MAX_WRITE);
         Session session = new Session(lib, libc, mp, init, new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init));
         session.mount(mo.mountOptions(ns.toString()), mo.sessionOptions());
+        UserError flagsFailed = setFlags(mp, mo.flags());
+        if (flagsFailed != null) {
+            session.requestUnmount(); // serve() below then returns at once, having cleaned up
+        }
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             session.requestUnmount();
@@ -149,6 +166,31 @@ final class MountCommand implements Callable<Integer> {
                 closed.countDown();
             }
         }
+        if (flagsFailed != null) {
+            throw flagsFailed;
+        }
         return 0;
+    }
+
+    /**
+     * Sets what fuse_mount could not ({@link MountFlags#remountFlags}, root only), then checks
+     * that the kernel lists exactly the flags asked: a mount never runs with flags other than
+     * those given. Returns the failure (the caller unmounts), or null.
+     */
+    private static UserError setFlags(Path mp, MountFlags asked) {
+        try {
+            boolean root = KernelMount.root();
+            if (root && asked.needsRemount()) {
+                KernelMount.remount(mp, asked.remountFlags());
+            }
+            Mounts.Options shown = Mounts.optionsAt(mp);
+            if (shown == null || !asked.listed(root).shownIn(shown.mount(), shown.superblock())) {
+                return new UserError("the kernel does not list the flags asked for " + mp + " (" + asked + "): it lists "
+                        + (shown == null ? "no mount" : String.join(",", shown.mount()) + " and " + String.join(",", shown.superblock())));
+            }
+            return null;
+        } catch (UserError e) {
+            return e;
+        }
     }
 }

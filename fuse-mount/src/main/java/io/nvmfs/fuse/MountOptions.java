@@ -5,18 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The -o options nvmfs understands: its own (cache_size=, commit=, attr_timeout=, entry_timeout=) and the standard ones it
- * acts on or passes to FUSE (ro, rw, sync, async, noatime, relatime, strictatime, allow_other,
- * default_permissions, nonempty; dev, suid, exec and their no- forms, auto, noauto, _netdev,
- * nofail and user as mount(8) and fstab hand them over). Anything else is an error.
+ * The -o options nvmfs understands: mount(8)'s filesystem-independent ones ({@link MountFlags}:
+ * ro, nosuid, noexec, noatime, lazytime, ...), FUSE's (allow_other, default_permissions,
+ * nonempty) and its own (cache_size=, commit=, attr_timeout=, entry_timeout=, writeback_cache).
+ * Anything else is an error. ro, sync and the atime policy are both kernel flags and nvmfs's own
+ * behaviour: {@link #fs} is derived from {@link #flags}, so the two never disagree.
  */
-record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, double attrTimeout, double entryTimeout,
-                    boolean writeback, List<String> raw) {
+record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean nonempty, double attrTimeout,
+                    double entryTimeout, boolean writeback, List<String> raw) {
     /** The largest READ/WRITE request the kernel is told to send (256 pages, its default ceiling). */
     static final int MAX_WRITE = 1 << 20;
 
     static MountOptions parse(List<String> opts) {
         FsOptions fs = FsOptions.defaults();
+        MountFlags flags = MountFlags.FUSE_DEFAULTS;
         boolean allowOther = false;
         boolean nonempty = false;
         double attrTimeout = 1.0;
@@ -28,23 +30,20 @@ record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, double a
                 continue;
             }
             raw.add(o);
+            MountFlags next = flags.with(o);
+            if (next != null) {
+                flags = next;
+                continue;
+            }
             String key = o.contains("=") ? o.substring(0, o.indexOf('=')) : o;
             String value = o.contains("=") ? o.substring(o.indexOf('=') + 1) : null;
             switch (key) {
-                case "ro" -> fs = fs.withReadOnly(true);
-                case "rw" -> fs = fs.withReadOnly(false);
-                case "sync" -> fs = fs.withSync(true);
-                case "async" -> fs = fs.withSync(false);
-                case "noatime" -> fs = fs.withAtime(FsOptions.Atime.NOATIME);
-                case "relatime" -> fs = fs.withAtime(FsOptions.Atime.RELATIME);
-                case "strictatime" -> fs = fs.withAtime(FsOptions.Atime.STRICTATIME);
                 case "allow_other" -> allowOther = true;
                 case "nonempty" -> nonempty = true;
                 case "writeback_cache" -> writeback = true;
                 case "no_writeback_cache" -> writeback = false;
-                case "default_permissions", "dev", "nodev", "suid", "nosuid", "exec", "noexec", "auto", "noauto",
-                     "_netdev", "nofail", "user", "users", "defaults" -> {
-                    // default_permissions is always on; the others are mount(8)'s business
+                case "default_permissions" -> {
+                    // always on: the kernel checks permissions, nvmfs trusts it
                 }
                 case "cache_size" -> fs = fs.withCacheBytes(Sizes.parse(need(key, value)));
                 case "attr_timeout" -> attrTimeout = seconds(key, value);
@@ -63,7 +62,8 @@ record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, double a
                 default -> throw new UserError("unknown mount option '" + o + "'; see 'nvmfs mount --help'");
             }
         }
-        return new MountOptions(fs, allowOther, nonempty, attrTimeout, entryTimeout, writeback, raw);
+        fs = fs.withReadOnly(flags.readOnly()).withSync(flags.sync()).withAtime(flags.atime());
+        return new MountOptions(fs, flags, allowOther, nonempty, attrTimeout, entryTimeout, writeback, raw);
     }
 
     /**
@@ -95,15 +95,13 @@ record MountOptions(FsOptions fs, boolean allowOther, boolean nonempty, double a
         return value;
     }
 
-    /** Options for fuse_mount (the kernel mount). */
+    /** Options for fuse_mount (the kernel mount): see {@link MountFlags#libfuseOptions} for the flags. */
     String mountOptions(String namespace) {
         List<String> o = new ArrayList<>(List.of("fsname=" + namespace.replace(",", "\\,"), "subtype=nvmfs",
                 "default_permissions"));
+        o.addAll(flags.libfuseOptions());
         if (allowOther) {
             o.add("allow_other");
-        }
-        if (fs.readOnly()) {
-            o.add("ro");
         }
         if (nonempty) {
             o.add("nonempty");

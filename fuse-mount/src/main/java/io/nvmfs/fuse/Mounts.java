@@ -3,6 +3,8 @@ package io.nvmfs.fuse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
 
 /**
  * What the kernel says is mounted (/proc/self/mounts), and the namespace lock a mount process
@@ -41,6 +43,33 @@ final class Mounts {
 
     static boolean isMountPoint(Path mp) {
         return at(mp) != null;
+    }
+
+    /** What the kernel lists for a mount: its per-mount options and its superblock options. */
+    record Options(Set<String> mount, Set<String> superblock) {
+    }
+
+    /**
+     * The options of the mount at {@code mp} (the last one there, the visible one) from
+     * /proc/self/mountinfo, or null when nothing is mounted there. Reads no file of the mount.
+     */
+    static Options optionsAt(Path mp) {
+        Options found = null;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+                // id parent major:minor root mountpoint mount-options [optional fields] - type source super-options
+                String[] f = line.split(" ");
+                int dash = line.indexOf(" - ");
+                if (f.length > 5 && dash > 0 && unescape(f[4]).equals(mp.toString())) {
+                    String[] tail = line.substring(dash + 3).split(" ");
+                    found = new Options(Set.copyOf(Arrays.asList(f[5].split(","))),
+                            tail.length > 2 ? Set.copyOf(Arrays.asList(tail[2].split(","))) : Set.of());
+                }
+            }
+        } catch (IOException e) {
+            throw new UserError("cannot read /proc/self/mountinfo: " + e.getMessage());
+        }
+        return found;
     }
 
     /** /proc/mounts escapes space, tab, newline and backslash as \ooo. */

@@ -1,6 +1,7 @@
 package io.nvmfs.fuse;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -52,10 +53,14 @@ class MountHelperIT {
         Path mnt = Files.createDirectories(dir.resolve("mnt"));
         Mounted.Result mkfs = Mounted.run(List.of("mkfs", "-t", "nvmfs", img.toString()));
         assertEquals(0, mkfs.exit(), mkfs.err() + mkfs.out());
-        Mounted.Result mount = Mounted.run(List.of("mount", "-t", "fuse.nvmfs", img.toString(), mnt.toString(), "-o", "noatime"));
+        Mounted.Result mount = Mounted.run(List.of("mount", "-t", "fuse.nvmfs", img.toString(), mnt.toString(), "-o", "noatime,noexec"));
         assertEquals(0, mount.exit(), mount.err() + mount.out());
         try {
             assertTrue(Mounts.isNvmfsMount(mnt.toAbsolutePath()));
+            // The fstab options reach the kernel; mount.fuse adds dev and suid (mount(8)'s defaults) unless told nodev, nosuid.
+            Mounts.Options k = Mounts.optionsAt(mnt.toAbsolutePath());
+            assertTrue(k.mount().containsAll(List.of("noatime", "noexec")), k.toString());
+            assertFalse(k.mount().contains("nosuid") || k.mount().contains("nodev"), k.toString());
             Files.writeString(mnt.resolve("via-mount8"), "ok");
             assertEquals("ok", Files.readString(mnt.resolve("via-mount8")));
         } finally {

@@ -142,6 +142,15 @@ final class Mounted implements AutoCloseable {
         return found;
     }
 
+    /** What the kernel lists for this mount (/proc/self/mountinfo, not a request to the mount). */
+    Mounts.Options kernelOptions() {
+        Mounts.Options o = Mounts.optionsAt(mnt.toAbsolutePath());
+        if (o == null) {
+            throw new AssertionError(mnt + " is not mounted");
+        }
+        return o;
+    }
+
     /**
      * Aborts this mount's FUSE connection: every request waiting for an answer, and every later
      * one, fails with ENOTCONN, so callers stuck in uninterruptible sleep return. The mount
