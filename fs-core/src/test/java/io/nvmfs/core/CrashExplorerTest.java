@@ -18,12 +18,33 @@ class CrashExplorerTest {
     private static final boolean LONG = Boolean.getBoolean("nvmfs.crash.long");
     private static final long SEED = Long.getLong("nvmfs.crash.seed", 20261201L);
 
+    /**
+     * Every failing state, one line each (base, workload, step, persist index, subset of words):
+     * a small case to rerun and turn into a named test in {@link CrashRegressionTest}. Written to
+     * {@code target/crash-failures.txt} beside the surefire reports.
+     */
+    private static void writeOut(String what, CrashExplorer x) {
+        if (x.failures().isEmpty()) {
+            return;
+        }
+        try {
+            java.nio.file.Path out = java.nio.file.Path.of("target", "crash-failures.txt");
+            java.nio.file.Files.createDirectories(out.getParent());
+            java.nio.file.Files.write(out, x.failures().stream().map(f -> what + ": " + f).toList(),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            System.out.println("  all failing states written to " + out.toAbsolutePath());
+        } catch (java.io.IOException e) {
+            System.out.println("  could not write the failing states: " + e);
+        }
+    }
+
     private static void report(String what, CrashExplorer x, long startNanos) {
         System.out.printf("crash explorer %s: %d workloads, %d crash states, %d failures, %.1f s%n", what,
                 x.workloads(), x.states(), x.failures().size(), (System.nanoTime() - startNanos) / 1e9);
         for (String f : x.failures().subList(0, Math.min(5, x.failures().size()))) {
             System.out.println("  " + f);
         }
+        writeOut(what, x);
     }
 
     private static void assertNoFailures(CrashExplorer x) {

@@ -8,7 +8,7 @@ package io.nvmfs.nvmpg;
  * reach the media before them (the call is also an ordering fence). Nothing else is
  * promised: a store that was never covered by a persist may or may not survive a power
  * failure, independently at 8-byte granularity. Every on-media structure is designed
- * around exactly this, and {@link io.nvmfs.nvmpg.crash.RecordingPersistence} enumerates it.
+ * around exactly this, and the test fixture {@code io.nvmfs.nvmpg.crash.RecordingPersistence} (nvmpg's test jar) enumerates it.
  */
 public interface Persistence {
 
