@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -127,8 +129,8 @@ class KillNineIT {
         } finally {
             double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf("kill9 seed %d: crashes %d, operations %d, fsync'd files checked %d, lost %d, wrong %d,"
-                            + " metadata %d, failed remounts %d, fsck exits %s, %.1f s%n", seed, fsckExits.size(), ops, fsynced,
-                    lost, wrong, metadata, failedRemounts, fsckExits, seconds);
+                            + " metadata %d, failed remounts %d, fsck exits (exit=count) %s, %.1f s%n", seed, fsckExits.size(), ops,
+                    fsynced, lost, wrong, metadata, failedRemounts, counts(fsckExits), seconds);
             problems.forEach(p -> System.out.println("kill9 problem: " + p));
             try {
                 m.close();
@@ -147,6 +149,12 @@ class KillNineIT {
         }
         assertEquals(List.of(), problems, "seed " + seed);
         assertTrue(fsynced > 0, "the workload fsync'd nothing: it checked nothing");
+    }
+
+    private static Map<Integer, Integer> counts(List<Integer> exits) {
+        Map<Integer, Integer> c = new TreeMap<>();
+        exits.forEach(e -> c.merge(e, 1, Integer::sum));
+        return c;
     }
 
     private static void deleteTree(Path root) throws Exception {
