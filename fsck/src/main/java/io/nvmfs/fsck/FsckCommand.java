@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nvmfs fsck} / {@code fsck.nvmfs}: opens the namespace as the mode allows and runs {@link Fsck}. */
-@Command(name = "fsck", mixinStandardHelpOptions = true,
+@Command(name = "fsck", mixinStandardHelpOptions = true, version = "nvmfs 0.1.0",
         description = "Check an nvmfs namespace and repair what is wrong (offline: refuses a mounted namespace, except with -n).",
         footer = {"", "Exit codes (fsck(8)): 0 no problems, 1 problems corrected, 4 problems left uncorrected,",
                 "8 operational error, 16 usage error, 32 cancelled; 1 and 4 may be combined (5).",

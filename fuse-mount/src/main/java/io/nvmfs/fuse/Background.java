@@ -28,7 +28,8 @@ final class Background {
      * Starts the child and waits until the mount is ready: the kernel shows it with the flags
      * {@code listed} (set in part by a remount after fuse_mount, so the mount alone is not enough).
      */
-    static int start(Path ns, Path mp, List<String> options, MountFlags listed) throws IOException, InterruptedException {
+    static int start(Path ns, Path mp, List<String> options, MountFlags listed, boolean announce)
+            throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of("setsid", java, "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow"));
@@ -49,8 +50,10 @@ final class Background {
         while (System.nanoTime() < deadline) {
             Mounts.Options shown = Mounts.isNvmfsMount(mp) ? Mounts.optionsAt(mp) : null;
             if (shown != null && listed.shownIn(shown.mount(), shown.superblock())) {
-                System.out.println("nvmfs: mounted " + ns + " on " + mp + " (pid " + child.pid() + ", log " + log
-                        + "); unmount with 'nvmfs umount " + mp + "'");
+                if (announce) {
+                    System.out.println("nvmfs: mounted " + ns + " on " + mp + " (pid " + child.pid() + ", log " + log
+                            + "); unmount with 'nvmfs umount " + mp + "'");
+                }
                 return 0;
             }
             if (!child.isAlive()) {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nvmfs info}: sizes, mapping mode, owners, free blocks per order, journal, inodes, clean state. */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(name = "info", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Describe a namespace (mounted or not); writes nothing.")
 final class InfoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAMESPACE")

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code nvmfs mkfs}: makes a filesystem, creating a sparse image file when asked for a size. */
-@Command(name = "mkfs", mixinStandardHelpOptions = true,
+@Command(name = "mkfs", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Make an nvmfs filesystem on a namespace (an image file, a file on DAX, or /dev/daxN.M).")
 final class MkfsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAMESPACE", description = "Image file or device-DAX namespace.")

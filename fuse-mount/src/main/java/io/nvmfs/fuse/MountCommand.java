@@ -22,11 +22,11 @@ import picocli.CommandLine.Parameters;
  * mounted; SIGTERM, SIGINT or an unmount from outside make it persist everything, mark the
  * namespace clean, release the lock and exit 0.
  */
-@Command(name = "mount", mixinStandardHelpOptions = true,
+@Command(name = "mount", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = {"Mount an nvmfs namespace. With only MOUNTPOINT, mounts the default image",
                 "${XDG_DATA_HOME:-~/.local/share}/nvmfs/default.img, creating it (4 GiB, sparse) on first use."})
 final class MountCommand implements Callable<Integer> {
-    @Parameters(arity = "1..2", paramLabel = "[NAMESPACE] MOUNTPOINT")
+    @Parameters(index = "0..1", arity = "1..2", paramLabel = "[NAMESPACE] MOUNTPOINT")
     List<Path> paths;
 
     @Option(names = "-o", split = ",", paramLabel = "OPTIONS",
@@ -49,6 +49,14 @@ final class MountCommand implements Callable<Integer> {
     @Option(names = "-f", description = "Stay in the foreground (default: return once mounted).")
     boolean foreground;
 
+    @Option(names = {"-v", "--verbose"}, description = "Say where it is mounted and how to unmount it (the default on a"
+            + " terminal; silent otherwise, as mount helpers are).")
+    boolean verbose;
+
+    /** Set by {@link Main#asMountHelper}: called by mount(8) or fstab, which expect silence on success. */
+    @Option(names = Main.AS_HELPER, hidden = true)
+    boolean asHelper;
+
     /** Set by {@link Background} on the child it starts: the parent has already said what the user should see once. */
     @Option(names = Background.CHILD, hidden = true)
     boolean detachedChild;
@@ -68,7 +76,8 @@ final class MountCommand implements Callable<Integer> {
             }
         }
         if (!foreground) {
-            return Background.start(ns, mp, options, mo.flags().listed(root));
+            boolean terminal = System.console() != null && System.console().isTerminal();
+            return Background.start(ns, mp, options, mo.flags().listed(root), verbose || (terminal && !asHelper));
         }
         return runForeground(ns, mp, mo);
     }
@@ -87,6 +96,10 @@ final class MountCommand implements Callable<Integer> {
             throw new UserError("namespace " + ns + " does not exist; make one with 'nvmfs mkfs --size 4G " + ns + "'");
         }
         if (!Files.exists(mp)) {
+            if (Mounts.isMountPoint(mp)) { // listed as mounted but not reachable: its server is gone
+                throw new UserError("mount point " + mp + " is a stale FUSE mount (the process that served it has ended);"
+                        + " unmount it with 'nvmfs umount " + mp + "', then mount again");
+            }
             throw new UserError("mount point " + mp + " does not exist; create it with 'mkdir -p " + mp + "'");
         }
         if (!Files.isDirectory(mp)) {

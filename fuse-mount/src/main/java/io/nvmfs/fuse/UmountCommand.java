@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code nvmfs umount}: unmounts; the mount process then persists everything and marks the namespace clean. */
-@Command(name = "umount", mixinStandardHelpOptions = true,
+@Command(name = "umount", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Unmount an nvmfs mount point (the same as fusermount -u); waits until the namespace is clean.")
 final class UmountCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MOUNTPOINT")
