@@ -79,6 +79,9 @@ final class Handles {
     private long newHandle(Inode n, int flags) {
         long fh = nextHandle.getAndIncrement();
         n.openHandles++;
+        if (n.nlink == 0) {
+            fs.kernelRefs.settled(n.ino); // open again: its last release decides, not a forget
+        }
         fs.cache.put(n);
         handles.put(fh, new Handle(fh, n, flags));
         return fh;
@@ -189,6 +192,9 @@ final class Handles {
             if (n.nlink == 0 && !n.isDir() && fs.unreferenced(n)) {
                 Namespace.freeOrphan(nf, n);
                 return;
+            }
+            if (n.nlink == 0 && n.openHandles == 0 && !n.isDir()) {
+                fs.kernelRefs.awaitForget(n.ino);
             }
             if (!fs.isReadOnly()) {
                 if (n.openHandles == 0 && Mode.isReg(n.mode) && FileData.hasTail(n)) {

@@ -16,6 +16,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class KernelRefs {
     private final ConcurrentHashMap<Long, Long> counts = new ConcurrentHashMap<>();
+    /**
+     * Unlinked inodes nothing holds open, kept only for the kernel. The kernel forgets such an
+     * inode as soon as the call that dropped its last name has returned (an inode with no link is
+     * evicted at once), so its FORGET is already queued while the next request — statfs after
+     * rm — may be served first on another thread. Guarded by itself.
+     */
+    private final java.util.Map<Long, Long> awaitingForget = new java.util.HashMap<>(); // ino -> nanoTime added
 
     void add(long ino) {
         counts.merge(ino, 1L, Long::sum);
@@ -29,6 +36,46 @@ final class KernelRefs {
 
     boolean held(long ino) {
         return counts.containsKey(ino);
+    }
+
+    /** {@code ino} lost its last name, nothing has it open, and the kernel's FORGET will free it. */
+    void awaitForget(long ino) {
+        synchronized (awaitingForget) {
+            awaitingForget.put(ino, System.nanoTime());
+        }
+    }
+
+    /** {@code ino} is gone (or opened again): no longer waited for. */
+    void settled(long ino) {
+        synchronized (awaitingForget) {
+            if (awaitingForget.remove(ino) != null) {
+                awaitingForget.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until every unlinked inode kept only for the kernel since less than {@code millis} has
+     * been forgotten and freed (at most that long): so the space an {@code rm} gave back shows in
+     * the statfs that follows it, as on a local filesystem, although the kernel's FORGET is served
+     * on another thread. One the kernel keeps for longer (an O_PATH descriptor) delays nothing.
+     */
+    void awaitForgotten(long millis) throws InterruptedException {
+        long window = millis * 1_000_000;
+        synchronized (awaitingForget) {
+            while (true) {
+                long now = System.nanoTime();
+                long youngest = Long.MIN_VALUE;
+                for (long added : awaitingForget.values()) {
+                    youngest = Math.max(youngest, added);
+                }
+                long left = youngest == Long.MIN_VALUE ? 0 : youngest + window - now;
+                if (left <= 0) {
+                    return;
+                }
+                awaitingForget.wait(Math.max(1, left / 1_000_000));
+            }
+        }
     }
 
     /** Inodes held now (for the clean detach, which frees the unlinked ones). */

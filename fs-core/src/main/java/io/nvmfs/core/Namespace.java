@@ -195,6 +195,9 @@ final class Namespace {
             fs.releaseAllSpace(n, after);
             return true;
         }
+        if (n.nlink == 0 && n.openHandles == 0) {
+            fs.kernelRefs.awaitForget(n.ino);
+        }
         fs.writeInode(tx, n, after);
         return false;
     }
@@ -224,6 +227,7 @@ final class Namespace {
         fs.releaseAllSpace(n, after);
         fs.commit(tx, after);
         settle(fs, n, true);
+        fs.kernelRefs.settled(n.ino);
     }
 
     static void rename(NvmFs nf, long oldParent, byte[] oldName, long newParent, byte[] newName, int flags)

@@ -469,6 +469,11 @@ public final class NvmFs implements AutoCloseable {
     }
 
     public StatFs statfs() {
+        try {
+            fs.kernelRefs.awaitForgotten(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         var st = fs.pg.stats();
         long freeInodes = fs.table.freeCount() + Math.min(InodeTable.maxInodes() - fs.table.capacity(), st.freePages() * 16);
         long used = fs.table.capacity() - fs.table.freeCount() - 1;

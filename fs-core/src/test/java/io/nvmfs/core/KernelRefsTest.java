@@ -79,4 +79,36 @@ class KernelRefsTest {
             Consistency.check(t.fs);
         }
     }
+
+    /**
+     * rm then df: the kernel's FORGET of the unlinked file is already queued when rm returns, but
+     * may be served after the statfs on another thread; statfs waits for it (briefly), so the
+     * space shows as free at once, as on ext4.
+     */
+    @Test
+    void statfsAfterAnUnlinkCountsTheSpaceTheForgetFrees() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            TestFs t = new TestFs(arena, 32L << 20);
+            long root = t.fs.root();
+            t.writeFile(root, "keep", new byte[1]);
+            t.fs.flush();
+            long before = t.fs.statfs().blocksFree();
+            long ino = t.writeFile(root, "big", new byte[4 << 20]);
+            t.fs.remember(ino);
+            t.fs.unlink(root, "big");
+            Thread forgetter = new Thread(() -> {
+                try {
+                    Thread.sleep(50);
+                    t.fs.forget(ino, 1);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            forgetter.start();
+            long after = t.fs.statfs().blocksFree();
+            forgetter.join();
+            t.fs.flush();
+            assertTrue(after >= before - 2, "free blocks right after the unlink: " + before + " -> " + after);
+        }
+    }
 }
