@@ -335,7 +335,11 @@ public final class NvmFs implements AutoCloseable {
     public boolean killPrivileges(long ino, java.util.function.IntPredicate callerInGroup) throws FsException {
         Stat st = getattr(ino);
         int mode = st.mode();
-        int kill = Mode.isDir(mode) ? 0 : mode & privilegeBits(mode, callerInGroup.test(st.gid()));
+        // The caller's groups are asked for only when they decide (set-group-ID without group
+        // execute): every write by an ordinary user comes here, and looking them up reads /proc.
+        boolean sgidDecidedByGroup = (mode & Mode.S_ISGID) != 0 && (mode & Mode.S_IXGRP) == 0;
+        int kill = Mode.isDir(mode) ? 0
+                : mode & privilegeBits(mode, !sgidDecidedByGroup || callerInGroup.test(st.gid()));
         if (kill != 0) {
             setattr(ino, n -> n.mode &= ~kill);
         }

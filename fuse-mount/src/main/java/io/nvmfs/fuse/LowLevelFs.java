@@ -159,17 +159,16 @@ final class LowLevelFs {
      * which takes set-group-ID away — the safe side).
      */
     private java.util.function.IntPredicate callerGroups(long req) {
-        MemorySegment ctx = CStructs.at(lib.fuse_req_ctx(req), 16);
-        int primary = ctx.get(ValueLayout.JAVA_INT_UNALIGNED, 4);
-        MemorySegment g = scratch.get().groups;
-        int n = Math.min(lib.fuse_req_getgroups(req, MAX_GROUPS, g.address()), MAX_GROUPS);
-        int[] groups = n > 0 ? g.asSlice(0, 4L * n).toArray(ValueLayout.JAVA_INT) : new int[0];
         return gid -> {
-            if (gid == primary) {
+            MemorySegment ctx = CStructs.at(lib.fuse_req_ctx(req), 16);
+            if (ctx.get(ValueLayout.JAVA_INT_UNALIGNED, 4) == gid) {
                 return true;
             }
-            for (int x : groups) {
-                if (x == gid) {
+            // Only now the supplementary groups: libfuse reads them from /proc/PID/task/TID/status.
+            MemorySegment g = scratch.get().groups;
+            int n = Math.min(lib.fuse_req_getgroups(req, MAX_GROUPS, g.address()), MAX_GROUPS);
+            for (int i = 0; i < n; i++) {
+                if (g.getAtIndex(ValueLayout.JAVA_INT, i) == gid) {
                     return true;
                 }
             }
