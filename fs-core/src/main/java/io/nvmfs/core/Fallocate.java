@@ -27,7 +27,7 @@ final class Fallocate {
             if (!Mode.isReg(n.mode)) {
                 throw new FsException(Errno.ENODEV, "inode " + n.ino + " is not a regular file");
             }
-            nf.changeAndCommit(n, after -> {
+            fs.commits.change(n, after -> {
                 long[] now = fs.now();
                 if ((mode & PUNCH_HOLE) != 0) {
                     FileData.punch(fs, n, offset, length, after);

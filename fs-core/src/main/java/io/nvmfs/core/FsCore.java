@@ -35,6 +35,7 @@ final class FsCore {
     final InodeCache cache;
     final InodeLocks locks = new InodeLocks();
     final KernelRefs kernelRefs = new KernelRefs();
+    final InodeCommits commits = new InodeCommits(this);
     final FsOptions options;
     final long superblock;
     /**

@@ -38,7 +38,7 @@ final class Handles {
                 throw new FsException(Errno.EISDIR, "cannot open directory " + ino + " for writing");
             }
             if ((flags & Handle.O_TRUNC) != 0 && Mode.isReg(n.mode) && n.size > 0) {
-                nf.changeAndCommit(n, after -> {
+                fs.commits.change(n, after -> {
                     FileData.truncate(fs, n, 0, after);
                     long[] now = fs.now();
                     n.setTime(Inode.MTIME, now);
@@ -159,7 +159,7 @@ final class Handles {
             n.setTime(Inode.MTIME, now);
             n.setTime(Inode.CTIME, now);
             if (fs.options.sync()) {
-                nf.sync(n);
+                fs.commits.sync(n);
             }
             return written;
         } finally {
@@ -171,7 +171,7 @@ final class Handles {
     void fsync(long fh, boolean dataOnly) throws FsException {
         Inode n = handle(fh).inode;
         try (var held = fs.locks.writeAll(n.ino)) {
-            nf.sync(n);
+            fs.commits.sync(n);
         }
     }
 
@@ -198,9 +198,9 @@ final class Handles {
             }
             if (!fs.isReadOnly()) {
                 if (n.openHandles == 0 && Mode.isReg(n.mode) && FileData.hasTail(n)) {
-                    nf.trimTail(n); // nobody has it open for appending any more: back to exact
+                    fs.commits.trimTail(n); // nobody has it open for appending any more: back to exact
                 }
-                nf.sync(n);
+                fs.commits.sync(n);
             }
             fs.cache.put(n);
         }

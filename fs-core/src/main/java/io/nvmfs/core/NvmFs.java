@@ -193,7 +193,7 @@ public final class NvmFs implements AutoCloseable {
             try (var held = fs.locks.writeAll(pinned.ino)) {
                 Inode n = fs.cache.get(pinned.ino);
                 if (n != null) {
-                    sync(n);
+                    fs.commits.sync(n);
                 }
             }
         }
@@ -382,7 +382,7 @@ public final class NvmFs implements AutoCloseable {
             if (!Mode.isReg(n.mode)) {
                 throw new FsException(Errno.EINVAL, "inode " + ino + " is not a regular file");
             }
-            changeAndCommit(n, after -> {
+            fs.commits.change(n, after -> {
                 FileData.truncate(fs, n, size, after);
                 long[] now = fs.now();
                 n.setTime(Inode.MTIME, now);
@@ -392,83 +392,12 @@ public final class NvmFs implements AutoCloseable {
         }
     }
 
-    /** A change of one inode made before its commit; blocks it makes unreachable go to {@code after}. */
-    @FunctionalInterface
-    interface InodeChange {
-        void apply(FsCore.AfterCommit after) throws FsException;
-    }
-
-    /**
-     * The unit of work for a change of one inode: applies {@code change}, commits the inode (its
-     * data first) and then runs the releases it queued; if anything fails, the inode is put back
-     * as it was and what the change allocated is freed, so a failed call changes nothing. The
-     * caller holds n's lock.
-     */
-    void changeAndCommit(Inode n, InodeChange change) throws FsException {
-        Inode.Saved saved = n.save();
-        try {
-            FsCore.AfterCommit after = new FsCore.AfterCommit();
-            change.apply(after);
-            commitInode(n, after);
-        } catch (FsException | RuntimeException e) {
-            fs.undo(n, saved);
-            throw e;
-        }
-    }
-
-    private interface Change {
-        void apply(Inode n);
-    }
-
-    private Stat setattr(long ino, Change change) throws FsException {
+    private Stat setattr(long ino, InodeCommits.AttributeChange change) throws FsException {
         fs.checkWritable();
         try (var held = fs.locks.writeAll(ino)) {
             Inode n = fs.inode(ino);
-            Inode.Saved saved = n.saveAttributes();
-            try {
-                change.apply(n);
-                n.setTime(Inode.CTIME, fs.now());
-                commitInode(n, new FsCore.AfterCommit());
-            } catch (FsException | RuntimeException e) {
-                fs.undo(n, saved);
-                throw e;
-            }
+            fs.commits.changeAttributes(n, change);
             return Stat.of(n);
-        }
-    }
-
-    /** Commits {@code n}'s record (its data first) and runs {@code after}. The caller holds n's lock. */
-    void commitInode(Inode n, FsCore.AfterCommit after) throws FsException {
-        Transaction tx = new Transaction();
-        long[] chain = n.extentChain;
-        try {
-            fs.writeInode(tx, n, after);
-            fs.commit(tx, after);
-        } catch (FsException | RuntimeException e) {
-            // The extent pages written for this commit are referenced by nothing; the media still
-            // names the old chain, which stays the inode's (its free was queued in after, dropped).
-            fs.dropUnreferencedChain(n, chain);
-            throw e;
-        }
-        fs.written(n);
-    }
-
-    /**
-     * Gives back the blocks past EOF that the growth policy allocated (see {@link FileData#trimTail}),
-     * committed like a truncate to the current size; a failure changes nothing. The caller holds
-     * n's lock.
-     */
-    void trimTail(Inode n) throws FsException {
-        changeAndCommit(n, after -> FileData.trimTail(fs, n, after));
-    }
-
-    /** Persists {@code n}'s data and commits its record if anything is pending. The caller holds n's lock. */
-    void sync(Inode n) throws FsException {
-        if (n.metaDirty || n.extentsDirty) {
-            commitInode(n, new FsCore.AfterCommit());
-        } else if (!n.dirtyData.isEmpty()) {
-            FileData.persistDirty(fs, n);
-            fs.cache.put(n);
         }
     }
 

@@ -106,7 +106,7 @@ final class XattrCalls {
         Xattrs.store(fs, n, attrs, after);
         n.setTime(Inode.CTIME, fs.now());
         try {
-            nf.commitInode(n, after);
+            fs.commits.commit(n, after);
         } catch (FsException e) {
             if (n.xattrPage != 0 && n.xattrPage != old) {
                 fs.freeQuietly(fs.meta, n.xattrPage, 0);
