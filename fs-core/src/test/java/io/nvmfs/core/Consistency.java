@@ -37,22 +37,27 @@ final class Consistency {
             }
             String p = path + "/" + e.name();
             Stat st = fs.getattr(e.ino());
-            StringBuilder d = new StringBuilder();
-            d.append(Integer.toOctalString(st.mode())).append(" nlink=").append(st.nlink()).append(" size=").append(st.size());
-            if (Mode.isReg(st.mode())) {
-                d.append(" sha=").append(sha(contents(fs, e.ino(), st.size())));
-            } else if (Mode.isLink(st.mode())) {
-                d.append(" -> ").append(fs.readlink(e.ino()));
-            }
-            for (String x : new java.util.TreeSet<>(fs.listxattr(e.ino()))) {
-                d.append(' ').append(x).append('=').append(sha(fs.getxattr(e.ino(), x)));
-            }
-            out.put(p, d.toString());
+            out.put(p, describe(fs, e.ino(), st));
             if (Mode.isDir(st.mode())) {
                 assertEquals(dir, fs.lookup(e.ino(), ".."), p + ": '..' names the parent");
                 walk(fs, e.ino(), p, out, seen);
             }
         }
+    }
+
+    /** What a user sees of one inode: mode, link count, size and a hash of the bytes, or the target; xattrs. */
+    static String describe(NvmFs fs, long ino, Stat st) throws Exception {
+        StringBuilder d = new StringBuilder();
+        d.append(Integer.toOctalString(st.mode())).append(" nlink=").append(st.nlink()).append(" size=").append(st.size());
+        if (Mode.isReg(st.mode())) {
+            d.append(" sha=").append(sha(contents(fs, ino, st.size())));
+        } else if (Mode.isLink(st.mode())) {
+            d.append(" -> ").append(fs.readlink(ino));
+        }
+        for (String x : new java.util.TreeSet<>(fs.listxattr(ino))) {
+            d.append(' ').append(x).append('=').append(sha(fs.getxattr(ino, x)));
+        }
+        return d.toString();
     }
 
     static byte[] contents(NvmFs fs, long ino, long size) throws FsException {

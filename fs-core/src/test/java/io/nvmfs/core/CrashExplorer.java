@@ -249,18 +249,7 @@ public final class CrashExplorer {
             }
             String p = path + "/" + e.name();
             Stat st = fs.getattr(e.ino());
-            StringBuilder d = new StringBuilder("ino=").append(e.ino()).append(' ')
-                    .append(Integer.toOctalString(st.mode())).append(" nlink=").append(st.nlink());
-            if (Mode.isReg(st.mode())) {
-                d.append(" size=").append(st.size()).append(" sha=")
-                        .append(Consistency.sha(Consistency.contents(fs, e.ino(), st.size())));
-            } else if (Mode.isLink(st.mode())) {
-                d.append(" -> ").append(fs.readlink(e.ino()));
-            }
-            for (String x : new java.util.TreeSet<>(fs.listxattr(e.ino()))) {
-                d.append(' ').append(x).append('=').append(Consistency.sha(fs.getxattr(e.ino(), x)));
-            }
-            out.put(p, mask(d.toString(), masked));
+            out.put(p, mask("ino=" + e.ino() + " " + Consistency.describe(fs, e.ino(), st), masked));
             if (Mode.isDir(st.mode())) {
                 walk(fs, e.ino(), p, masked, out);
             }
