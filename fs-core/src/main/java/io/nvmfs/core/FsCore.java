@@ -281,6 +281,11 @@ final class FsCore {
         }
     }
 
+    /** Gives back the inode table's wholly free last chunks ({@link InodeTable#shrink}). */
+    void shrinkInodeTable() {
+        table.shrink(journal, (page, order) -> journal.releaseWhenUnlogged(page, 1L << order, () -> freeQuietly(meta, page, order)));
+    }
+
     void freeQuietly(Owner owner, long page, int order) {
         try {
             pg.free(owner, page, order);

@@ -14,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Chunk k holds inodes {@code [start(k), start(k) + 16 << min(k, 8))} in one nvmpg block of
  * order {@code min(k, 8)} (see {@link FsSuperblockFormat}). Inode 0 is never used; 1 is the root.
  * Which numbers are free lives only in DRAM ({@link #free}), rebuilt at attach from the mode
- * field of every record. Growing the table is its own journaled transaction. Guarded by {@link #lock}.
+ * field of every record. Growing the table is its own journaled transaction, and so is giving back
+ * its last chunk once no inode lives there ({@link #shrink}). Guarded by {@link #lock}.
  */
 public final class InodeTable {
     public static final long ROOT = 1;
@@ -186,6 +187,71 @@ public final class InodeTable {
 
     long chunkPage(int k) {
         return chunkPage[k];
+    }
+
+    /** Gives a removed chunk's block back to the free pool (held back while live records write it). */
+    @FunctionalInterface
+    interface ChunkRelease {
+        void release(long page, int order);
+    }
+
+    /**
+     * Gives back the last chunk while no inode lives in it and the chunk before it is at least half
+     * free, then looks at the new last chunk the same way; chunk 0 (the root's) stays.
+     *
+     * <p>Only the last chunk can go: an inode's number is its position, so a free chunk below a used
+     * one is kept (FORMAT.md, "Inode table", states the bound). The half-free rule is hysteresis: a
+     * workload creating and removing one file at a chunk boundary must not allocate and free a chunk
+     * each time, and a chunk removed here is grown again only after the one before it has filled.
+     *
+     * <p>Each removal is one committed transaction (chunk slot = 0) made under the lock, so no
+     * {@link #reserve} hands out a number of a chunk being removed; the block is released after the
+     * commit, through {@code release}, which must hold it back while a live journal record writes
+     * one of its pages (the zeroed records of the inodes just freed are such records). A crash
+     * between the commit and the release leaves the block unreferenced: the next attach's leak scan
+     * returns it. A failed commit (read-only, journal full) keeps the chunk; nothing is lost.
+     */
+    void shrink(Journal journal, ChunkRelease release) {
+        lock.lock();
+        try {
+            while (chunks > 1 && freeIn(chunks - 1) == chunkInodes(chunks - 1)
+                    && 2 * freeIn(chunks - 2) >= chunkInodes(chunks - 2)) {
+                int k = chunks - 1;
+                long page = chunkPage[k];
+                try {
+                    journal.commit(new Transaction().putLong(FsSuperblockFormat.chunkSlot(superblock, k), 0));
+                } catch (FsException e) {
+                    return;
+                }
+                for (long ino = chunkStart(k); ino < chunkStart(k + 1); ino++) {
+                    clearFree(ino);
+                }
+                chunkPage[k] = 0;
+                chunks = k;
+                release.release(page, chunkOrder(k));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Free numbers in chunk k (inode 0, never used, counts as used): a popcount of its words. */
+    private long freeIn(int k) {
+        long from = chunkStart(k);
+        long to = chunkStart(k + 1);
+        long n = 0;
+        for (long w = from >>> 6; w <= (to - 1) >>> 6; w++) {
+            long bits = free[(int) w];
+            long first = w << 6;
+            if (from > first) {
+                bits &= -1L << (from - first);
+            }
+            if (to < first + 64) {
+                bits &= (1L << (to - first)) - 1;
+            }
+            n += Long.bitCount(bits);
+        }
+        return n;
     }
 
     private void grow(NvmPages pg, Owner meta, Journal journal) throws FsException {

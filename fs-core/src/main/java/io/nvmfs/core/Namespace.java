@@ -210,6 +210,7 @@ final class Namespace {
             n.extentsDirty = false;
             fs.cache.remove(n.ino);
             fs.table.unreserve(n.ino);
+            fs.shrinkInodeTable();
         } else {
             fs.written(n);
         }

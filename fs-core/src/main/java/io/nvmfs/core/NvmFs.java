@@ -114,6 +114,9 @@ public final class NvmFs implements AutoCloseable {
             if (!options.readOnly()) {
                 media.segment().set(Le.LONG, sb + FsSuperblockFormat.OFF_CLEAN, 0L);
                 media.persist(sb + FsSuperblockFormat.OFF_CLEAN, 8);
+                // After clean = 0: a crash between a chunk's removal and its release leaves a leak
+                // that only an unclean attach's scan returns. Orphans freed above may have emptied chunks.
+                core.shrinkInodeTable();
             }
             long errors = media.segment().get(Le.LONG, sb + FsSuperblockFormat.OFF_ERRORS);
             if (errors != 0) {
