@@ -123,7 +123,21 @@ final class Journal {
 
     /** Reads the header, replays every committed record, persists the result and empties the log. */
     static Journal open(Media media, long base, long size) throws CorruptFsException {
-        return open(media, base, size, false);
+        return open(media, base, size, false, false);
+    }
+
+    /**
+     * As {@link #open(Media, long, long)} for a read-only attach: a journal with nothing to replay
+     * is left exactly as it is (no checkpoint rewrites its header), so that a read-only mount of a
+     * clean namespace writes no byte. One that needs replay is replayed and checkpointed, as ext4
+     * recovers its journal at a read-only mount.
+     */
+    static Journal openReadOnly(Media media, long base, long size) throws CorruptFsException {
+        return open(media, base, size, false, true);
+    }
+
+    static Journal open(Media media, long base, long size, boolean stopAtCorruption) throws CorruptFsException {
+        return open(media, base, size, stopAtCorruption, false);
     }
 
     /**
@@ -131,7 +145,8 @@ final class Journal {
      * whose writes do not parse ends the replay (everything before it applied) instead of failing it:
      * fsck's repair, which then resets the journal.
      */
-    static Journal open(Media media, long base, long size, boolean stopAtCorruption) throws CorruptFsException {
+    private static Journal open(Media media, long base, long size, boolean stopAtCorruption, boolean readOnly)
+            throws CorruptFsException {
         JournalHeader header = JournalHeader.read(media, base, size - 4096);
         Replay replay = new Replay(media, base + 4096, size - 4096, header.tailOffset(), header.tailSeq(), true);
         replay.run();
@@ -140,7 +155,9 @@ final class Journal {
         }
         Journal j = new Journal(media, base, size, header, replay.endOffset(), replay.nextSeq(), replay.applied());
         j.dirtyPages.addAll(replay.dirtyPages());
-        j.forceCheckpoint();
+        if (!readOnly || replay.applied() > 0) {
+            j.forceCheckpoint();
+        }
         return j;
     }
 

@@ -100,7 +100,8 @@ public final class NvmFs implements AutoCloseable {
         }
         List<String> report = new ArrayList<>(pg.attachRepairs());
         try {
-            Journal journal = Journal.open(media, jPage << 12, (1L << jOrder) << 12);
+            Journal journal = options.readOnly() ? Journal.openReadOnly(media, jPage << 12, (1L << jOrder) << 12)
+                    : Journal.open(media, jPage << 12, (1L << jOrder) << 12);
             if (journal.replayed() > 0) {
                 report.add("replayed " + journal.replayed() + " journal transactions");
             }
