@@ -411,6 +411,11 @@ public final class NvmFs implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // Pages freed under live journal records are held back until a checkpoint (FORMAT.md,
+        // "Freeing"); df right after rm must count them free, as ext4's does after its commit.
+        if (!fs.isReadOnly()) {
+            fs.journal.checkpointIfHolding();
+        }
         var st = fs.pg.stats();
         long freeInodes = fs.table.freeCount() + Math.min(InodeTable.maxInodes() - fs.table.capacity(), st.freePages() * 16);
         long used = fs.table.capacity() - fs.table.freeCount() - 1;
