@@ -240,7 +240,11 @@ final class FileData {
         long want = endPage - page;
         int before = n.extents.floor(page - 1);
         if (!exact && before >= 0 && n.extents.end(before) == page) {
-            want = Math.max(want, page);
+            // Growth doubles the extent the write continues, not the file's logical size: for a
+            // file appended from 0 the two are the same (1, 1, 2, 4, ... pages), but a write next
+            // to one page at 4 GiB took a 1 GiB block for it (want = page), a quarter of a 2 GiB
+            // namespace (fstests generic/059).
+            want = Math.max(want, 2 * (n.extents.end(before) - n.extents.logical(before)));
         }
         int order = Math.min(exact ? 63 - Long.numberOfLeadingZeros(want) : io.nvmfs.nvmpg.Pages.orderFor(want),
                 MAX_EXTENT_ORDER);

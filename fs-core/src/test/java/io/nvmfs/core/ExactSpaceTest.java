@@ -110,4 +110,27 @@ class ExactSpaceTest {
             assertExact(t, c.stat().ino(), 33L * MIB, "after the last close");
         }
     }
+
+    /**
+     * Growth follows the extent a write continues, not the file's logical size: a byte next to a
+     * byte at 4 GiB took a 1 GiB block while the file was open (a quarter of a 2 GiB namespace,
+     * kept until close; fstests generic/059).
+     */
+    @Test
+    void aWriteNextToAPageFarIntoASparseFileGrowsFromThatPage() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            TestFs t = new TestFs(arena, 256L << 20);
+            long before = t.fs.statfs().blocksFree();
+            NvmFs.Created c = t.fs.create(t.fs.root(), "sparse", 0644, Handle.O_RDWR | Handle.O_CREAT, Caller.ROOT);
+            MemorySegment one = MemorySegment.ofArray(new byte[] {0x41});
+            assertEquals(1, t.fs.write(c.fh(), (4L << 30) - 1, one, 0, 1));
+            assertEquals(1, t.fs.write(c.fh(), 4L << 30, one, 0, 1));
+            assertEquals(1, t.fs.write(c.fh(), (5L << 30) + 123, one, 0, 1));
+            long taken = before - t.fs.statfs().blocksFree();
+            assertTrue(taken <= 8, "pages taken while open by three 1-byte writes around 4 GiB: " + taken);
+            t.fs.release(c.fh());
+            assertEquals((5L << 30) + 124, t.fs.getattr(c.stat().ino()).size());
+            assertTrue(t.fs.getattr(c.stat().ino()).blocks() / 8 <= 4, "pages held after close");
+        }
+    }
 }
