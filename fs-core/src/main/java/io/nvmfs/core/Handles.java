@@ -232,8 +232,24 @@ final class Handles {
     }
 
     /** readdir through a handle from {@link #opendir}. */
+    /**
+     * One batch of a listing through an open directory. A listing from the start updates the
+     * directory's atime as reading a file does (relatime by default, as ext4), unless the mount
+     * says nodiratime or noatime; later batches of the same listing do not.
+     */
     List<DirEntry> readdirHandle(long fh, long cookie, int max) throws FsException {
-        return nf.readdir(handle(fh).inode.ino, cookie, max);
+        Inode dir = handle(fh).inode;
+        List<DirEntry> entries = nf.readdir(dir.ino, cookie, max);
+        if (cookie == 0 && fs.options.dirAtime() && !fs.isReadOnly()) {
+            try (var held = fs.locks.writeAll(dir.ino)) {
+                if (Times.atimeDue(fs.options.atime(), dir, fs.options.time())) {
+                    dir.setTime(Inode.ATIME, fs.now());
+                    dir.metaDirty = true;
+                    fs.cache.put(dir);
+                }
+            }
+        }
+        return entries;
     }
 
 }

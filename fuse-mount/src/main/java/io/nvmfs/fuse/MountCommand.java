@@ -33,7 +33,7 @@ final class MountCommand implements Callable<Integer> {
             description = {"mount(8)'s options, applied as it documents them (a later one overrides an earlier one):",
                     "  ro, rw; nosuid, nodev (the FUSE default), suid, dev (root only); noexec, exec; sync, async;"
                             + " dirsync; relatime (default), noatime, strictatime, norelatime (= strictatime), atime;"
-                            + " nodiratime, diratime (nvmfs never updates a directory's atime on readdir);"
+                            + " nodiratime, diratime (whether listing a directory updates its atime);"
                             + " lazytime, nolazytime; nosymfollow, symfollow; defaults (rw,suid,dev,exec,async);"
                             + " user, users (imply noexec,nosuid,nodev), owner, group (imply nosuid,nodev);"
                             + " auto, noauto, nofail, _netdev, nouser, silent, loud, x-*, comment= (no effect on the mount)."

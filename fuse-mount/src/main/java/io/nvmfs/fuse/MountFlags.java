@@ -18,8 +18,8 @@ import java.util.Set;
  * ({@link #remountFlags}). Either way {@link #shownIn} is what the kernel then lists.
  *
  * <p>For FUSE the kernel never updates atime itself (its inodes are S_NOATIME): nvmfs does, by
- * {@link #atime}, which is therefore always the policy the kernel lists. nvmfs never updates a
- * directory's atime on readdir, whatever diratime says.
+ * {@link #atime}, which is therefore always the policy the kernel lists; a listing from the start
+ * updates a directory's atime by the same policy unless {@link #noDirAtime}.
  */
 record MountFlags(boolean readOnly, boolean noSuid, boolean noDev, boolean noExec, boolean sync, boolean dirSync,
                   Atime atime, boolean noDirAtime, boolean lazyTime, boolean noSymFollow) {

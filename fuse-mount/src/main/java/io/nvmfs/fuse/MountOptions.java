@@ -62,7 +62,7 @@ record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean 
                 default -> throw new UserError("unknown mount option '" + o + "'; see 'nvmfs mount --help'");
             }
         }
-        fs = fs.withReadOnly(flags.readOnly()).withSync(flags.sync()).withAtime(flags.atime());
+        fs = fs.withReadOnly(flags.readOnly()).withSync(flags.sync()).withAtime(flags.atime()).withDirAtime(!flags.noDirAtime());
         return new MountOptions(fs, flags, allowOther, nonempty, attrTimeout, entryTimeout, writeback, raw);
     }
 
