@@ -305,15 +305,27 @@ public final class NvmFs implements AutoCloseable {
     }
 
     /** Changes owner and/or group; -1 leaves one unchanged. */
+    /**
+     * chown(2), {@code -1} keeping that id. As the VFS does for every chown of a non-directory,
+     * whoever the caller and even with both ids -1: set-user-ID goes, set-group-ID goes when group
+     * execute is set (without it the bit marks mandatory locking), and so do file capabilities.
+     */
     public Stat chown(long ino, int uid, int gid) throws FsException {
-        return setattr(ino, n -> {
+        Stat st = setattr(ino, n -> {
             if (uid != -1) {
                 n.uid = uid;
             }
             if (gid != -1) {
                 n.gid = gid;
             }
+            if (!n.isDir()) {
+                n.mode &= ~(Mode.S_ISUID | ((n.mode & Mode.S_IXGRP) != 0 ? Mode.S_ISGID : 0));
+            }
         });
+        if (!Mode.isDir(st.mode()) && removeCapability(ino)) {
+            st = getattr(ino);
+        }
+        return st;
     }
 
     /** The xattr a file's capabilities live in; writing to the file takes them away. */
@@ -347,16 +359,23 @@ public final class NvmFs implements AutoCloseable {
         if (kill != 0) {
             setattr(ino, n -> n.mode &= ~kill);
         }
-        if (getxattrOrNull(ino, CAPABILITY_XATTR) != null) {
-            try {
-                removexattr(ino, CAPABILITY_XATTR);
-            } catch (FsException e) {
-                if (e.errno() != Errno.ENODATA) { // removed meanwhile
-                    throw e;
-                }
+        removeCapability(ino);
+        return kill != 0;
+    }
+
+    /** Removes the file's capabilities, if it has any; returns whether it had. */
+    private boolean removeCapability(long ino) throws FsException {
+        if (getxattrOrNull(ino, CAPABILITY_XATTR) == null) {
+            return false;
+        }
+        try {
+            removexattr(ino, CAPABILITY_XATTR);
+        } catch (FsException e) {
+            if (e.errno() != Errno.ENODATA) { // removed meanwhile
+                throw e;
             }
         }
-        return kill != 0;
+        return true;
     }
 
     private static int privilegeBits(int mode, boolean callerInGroup) {
@@ -620,9 +639,14 @@ public final class NvmFs implements AutoCloseable {
         return xattrs.listxattr(ino);
     }
 
-    /** listxattr's NUL-separated names, ERANGE when longer than a non-zero {@code size}. */
+    /** listxattr's NUL-separated names for root, ERANGE when longer than a non-zero {@code size}. */
     public byte[] listxattr(long ino, int size) throws FsException {
-        return xattrs.listxattr(ino, size);
+        return xattrs.listxattr(ino, size, true);
+    }
+
+    /** As {@link #listxattr(long, int)} for {@code caller}: {@code trusted.} names only for root. */
+    public byte[] listxattr(long ino, int size, Caller caller) throws FsException {
+        return xattrs.listxattr(ino, size, caller.uid() == 0);
     }
 
     public void removexattr(long ino, String name) throws FsException {

@@ -75,11 +75,14 @@ final class XattrCalls {
         }
     }
 
-    /** listxattr's NUL-separated names, ERANGE when longer than a non-zero {@code size}. */
-    byte[] listxattr(long ino, int size) throws FsException {
+    /**
+     * listxattr's NUL-separated names, ERANGE when longer than a non-zero {@code size}; the
+     * {@code trusted.} names are listed only to a {@code privileged} caller (CAP_SYS_ADMIN: root).
+     */
+    byte[] listxattr(long ino, int size, boolean privileged) throws FsException {
         byte[] b;
         try (var held = nf.readLock(ino)) {
-            b = Xattrs.listBytes(Xattrs.read(fs, fs.inode(ino)));
+            b = Xattrs.listBytes(Xattrs.read(fs, fs.inode(ino)), privileged);
         }
         if (size != 0 && b.length > size) {
             throw new FsException(Errno.ERANGE, "xattr list is " + b.length + " bytes, buffer " + size);

@@ -132,9 +132,13 @@ final class Xattrs {
     }
 
     /** The names as listxattr returns them: each followed by a NUL. */
-    static byte[] listBytes(Map<String, byte[]> attrs) {
+    /** listxattr's bytes; {@code trusted.} names only for a privileged caller (as ext4, XFS, tmpfs). */
+    static byte[] listBytes(Map<String, byte[]> attrs, boolean privileged) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (String name : attrs.keySet()) {
+            if (!privileged && name.startsWith("trusted.")) {
+                continue;
+            }
             out.writeBytes(name.getBytes(StandardCharsets.UTF_8));
             out.write(0);
         }
