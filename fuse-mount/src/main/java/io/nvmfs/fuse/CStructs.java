@@ -91,11 +91,6 @@ final class CStructs {
     }
 
     /** Only st_ino and the type bits of st_mode: what readdir's entries need. */
-    static void dirStat(MemorySegment s, long ino, int type) {
-        s.set(L, 8, ino);
-        s.set(I, 24, type << 12);
-    }
-
     static void entry(MemorySegment e, Stat st, double attrTimeout, double entryTimeout) {
         e.set(L, 0, st.ino());
         e.set(L, 8, Integer.toUnsignedLong(st.generation()));

@@ -412,9 +412,7 @@ final class LowLevelFs {
                     break;
                 }
                 for (DirEntry e : batch) {
-                    CStructs.dirStat(sc.stat, e.ino(), e.type());
-                    long need = lib.fuse_add_direntry(req, buf.address() + used, size - used,
-                            CStructs.cString(sc.cString, e.nameBytes()), sc.stat.address(), e.nextCookie());
+                    long need = Dirents.put(buf, used, size - used, e.ino(), e.nextCookie(), e.type(), e.nameBytes());
                     if (need > size - used) {
                         break outer;
                     }

@@ -58,8 +58,6 @@ public interface LowLevelLib {
 
     int fuse_reply_xattr(long req, long count);
 
-    long fuse_add_direntry(long req, long buf, long bufsize, long name, long stat, long off);
-
     long fuse_req_ctx(long req);
 
     /** The caller's supplementary groups into {@code list} (gid_t[size]); returns their count, or -errno. */
