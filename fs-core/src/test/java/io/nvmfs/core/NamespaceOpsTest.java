@@ -260,6 +260,7 @@ class NamespaceOpsTest {
         s = fs.chown(f, 1000, -1);
         assertEquals(1000, s.uid());
         assertEquals(0, s.gid());
+        assertEquals(0711, s.mode() & Mode.PERMS, "chown takes set-user-ID, even root's (Linux)");
         s = fs.utimens(f, new long[] {123, 456_789_012}, null);
         assertEquals(123, s.atimeSec());
         assertEquals(456_789_012, s.atimeNsec());
@@ -272,7 +273,7 @@ class NamespaceOpsTest {
         Stat again = fs.getattr(f);
         assertEquals(456_789_012, again.atimeNsec());
         assertEquals(s.mtimeNsec(), again.mtimeNsec());
-        assertEquals(04711, again.mode() & Mode.PERMS);
+        assertEquals(0711, again.mode() & Mode.PERMS);
     }
 
     @Test
