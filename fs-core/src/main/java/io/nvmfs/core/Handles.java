@@ -225,13 +225,20 @@ final class Handles {
         if (h == null) {
             throw new FsException(Errno.EBADF, "no open handle " + fh);
         }
-        try (var held = fs.locks.writeAll(h.inode.ino)) {
-            h.inode.openHandles--;
-            fs.cache.put(h.inode);
+        Inode n = h.inode;
+        try (var held = fs.locks.writeAll(n.ino)) {
+            n.openHandles--;
+            if (n.nlink == 0 && fs.unreferenced(n)) {
+                Namespace.freeOrphan(nf, n); // removed while open: its last handle frees it
+                return;
+            }
+            if (n.nlink == 0 && n.openHandles == 0) {
+                fs.kernelRefs.awaitForget(n.ino);
+            }
+            fs.cache.put(n);
         }
     }
 
-    /** readdir through a handle from {@link #opendir}. */
     /**
      * One batch of a listing through an open directory. A listing from the start updates the
      * directory's atime as reading a file does (relatime by default, as ext4), unless the mount

@@ -108,6 +108,9 @@ final class Namespace {
                 throw new FsException(Errno.EMLINK, "inode " + ino + " has " + n.nlink + " links");
             }
             Inode dir = nf.requireDir(fs.inode(newParent));
+            if (dir.nlink == 0) {
+                throw new FsException(Errno.ENOENT, "directory " + newParent + " has been removed");
+            }
             Directory d = fs.directory(dir);
             if (d.lookup(nm) != 0) {
                 throw new FsException(Errno.EEXIST, "'" + Name.of(newName) + "' exists in directory " + newParent);
@@ -183,14 +186,16 @@ final class Namespace {
     /**
      * Adds to {@code tx} the loss of one link of {@code n} (a directory loses both of its own).
      * Returns true when {@code n} goes away now (no links, not open): its record is cleared and its
-     * space queued on {@code after}. An open file, or one the kernel still holds ({@link KernelRefs}),
-     * keeps its record with nlink 0 until its last release or forget; after a crash the leak scan
-     * of the next attach frees it.
+     * space queued on {@code after}. An open file or directory, or one the kernel still holds
+     * ({@link KernelRefs}), keeps its record with nlink 0 until its last release or forget; after a
+     * crash the orphan scan of the next attach frees it.
      */
     static boolean dropLink(FsCore fs, Transaction tx, Inode n, long[] now, FsCore.AfterCommit after) throws FsException {
         n.nlink = n.isDir() ? 0 : n.nlink - 1;
         n.setTime(Inode.CTIME, now);
-        if (n.nlink == 0 && (n.isDir() || fs.unreferenced(n))) {
+        // A removed directory, like a file, stays while open or held by the kernel (someone's
+        // cwd): freeing it at once let its number be reused under the kernel's cached inode.
+        if (n.nlink == 0 && fs.unreferenced(n)) {
             fs.table.clear(tx, n.ino);
             fs.releaseAllSpace(n, after);
             return true;
@@ -251,6 +256,9 @@ final class Namespace {
             try (var held = fs.locks.writeAll(oldParent, newParent, src, dst)) {
                 Inode od = nf.requireDir(fs.inode(oldParent));
                 Inode nd = nf.requireDir(fs.inode(newParent));
+                if (nd.nlink == 0) {
+                    throw new FsException(Errno.ENOENT, "directory " + newParent + " has been removed");
+                }
                 Directory odx = fs.directory(od);
                 Directory ndx = fs.directory(nd);
                 if (odx.lookup(from) != src || ndx.lookup(to) != dst) {

@@ -230,7 +230,7 @@ public final class NvmFs implements AutoCloseable {
         fs.kernelRefs.add(ino);
     }
 
-    /** The kernel gives back {@code nlookup} references; an unlinked file nothing else holds goes now. */
+    /** The kernel gives back {@code nlookup} references; a removed file or directory nothing else holds goes now. */
     public void forget(long ino, long nlookup) throws FsException {
         if (!fs.kernelRefs.drop(ino, nlookup)) {
             return;
@@ -240,7 +240,7 @@ public final class NvmFs implements AutoCloseable {
                 return;
             }
             Inode n = fs.inode(ino);
-            if (n.nlink == 0 && !n.isDir() && fs.unreferenced(n)) {
+            if (n.nlink == 0 && fs.unreferenced(n)) {
                 Namespace.freeOrphan(this, n);
             }
         }
