@@ -246,6 +246,16 @@ public final class NvmFs implements AutoCloseable {
         }
     }
 
+    /** Whether a read of {@code ino} now would update its atime (the mount's atime policy). */
+    public boolean readUpdatesAtime(long ino) throws FsException {
+        if (fs.isReadOnly()) {
+            return false;
+        }
+        try (var held = readLock(ino)) {
+            return Times.atimeDue(fs.options.atime(), fs.inode(ino), fs.options.time());
+        }
+    }
+
     public long root() {
         return InodeTable.ROOT;
     }

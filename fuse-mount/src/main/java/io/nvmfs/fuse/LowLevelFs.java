@@ -323,7 +323,10 @@ final class LowLevelFs {
     void open(long req, long ino, long fi) {
         run(req, "open", () -> {
             long fh = fs.open(ino, openFlags(fi));
-            CStructs.fiSetFh(fi, fh, true);
+            // Reads the kernel serves from its page cache never reach nvmfs, so they cannot update
+            // atime: when a read is due to update it (relatime after a change, strictatime
+            // always), this open drops the cached pages and the first read comes here.
+            CStructs.fiSetFh(fi, fh, !fs.readUpdatesAtime(ino));
             if (lib.fuse_reply_open(req, fi) != 0) {
                 fs.release(fh); // the open was interrupted: no RELEASE will come for this handle
             }
