@@ -83,7 +83,7 @@ final class ExtentMap {
 
     /** First logical page at or after {@code page} that some extent starts at, or Long.MAX_VALUE. */
     long nextStart(long page) {
-        int i = floor(page) + 1;
+        int i = Math.max(0, floor(page));
         while (i < count && logical[i] < page) {
             i++;
         }

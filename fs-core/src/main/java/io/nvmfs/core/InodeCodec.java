@@ -81,8 +81,11 @@ final class InodeCodec {
 
     private static void readChain(MemorySegment media, Inode n, long page, int count, long namespacePages)
             throws CorruptFsException {
-        int pagesNeeded = (count + ExtentPageFormat.PER_PAGE - 1) / ExtentPageFormat.PER_PAGE;
-        long[] chain = new long[pagesNeeded];
+        long pagesNeeded = (count + (long) ExtentPageFormat.PER_PAGE - 1) / ExtentPageFormat.PER_PAGE;
+        if (pagesNeeded > namespacePages) {
+            throw new CorruptFsException("inode " + n.ino, "extent count " + count + " needs more extent pages than the namespace has");
+        }
+        long[] chain = new long[(int) pagesNeeded];
         int seen = 0;
         for (int p = 0; p < pagesNeeded; p++) {
             String where = "inode " + n.ino + " extent page " + p;

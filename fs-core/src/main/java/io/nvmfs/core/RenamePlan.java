@@ -38,11 +38,11 @@ final class RenamePlan {
         if (exchange && dst == null) {
             throw new FsException(Errno.ENOENT, "'" + to + "' does not exist (RENAME_EXCHANGE)");
         }
-        if (dst != null && dst.ino == src.ino) {
-            return; // two names of one inode: POSIX says do nothing
-        }
         if ((flags & NvmFs.RENAME_NOREPLACE) != 0 && dst != null) {
             throw new FsException(Errno.EEXIST, "'" + to + "' exists (RENAME_NOREPLACE)");
+        }
+        if (dst != null && dst.ino == src.ino) {
+            return; // two names of one inode: POSIX says do nothing
         }
         if (exchange) {
             exchange();
