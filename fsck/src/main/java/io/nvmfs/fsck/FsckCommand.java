@@ -31,8 +31,25 @@ import picocli.CommandLine.Parameters;
                 "8 operational error, 16 usage error, 32 cancelled; 1 and 4 may be combined (5).",
                 "Every problem is one line: CODE subject: problem (detail). Repair? yes|no"})
 public final class FsckCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAMESPACE", description = "Image file or device-DAX namespace.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAMESPACE",
+            description = "Image file or device-DAX namespace ('nvmfs fsck' without it checks the default image,"
+                    + " $${XDG_DATA_HOME:-$HOME/.local/share}/nvmfs/default.img).")
     Path namespace;
+
+    /**
+     * What to check when no NAMESPACE is given, or null: this module does not know where the
+     * nvmfs command keeps its default image, so the command ({@code Main}) says.
+     */
+    private final Path defaultNamespace;
+
+    /** The command with no default: a missing NAMESPACE is a usage error. */
+    public FsckCommand() {
+        this(null);
+    }
+
+    FsckCommand(Path defaultNamespace) {
+        this.defaultNamespace = defaultNamespace;
+    }
 
     @Option(names = "-n", description = "Check only: answer no to every repair; nothing is written.")
     boolean no;
@@ -58,7 +75,12 @@ public final class FsckCommand implements Callable<Integer> {
 
     /** Runs as its own command line: usage errors exit 16, as fsck(8) wants. */
     public static int main(String[] args) {
-        CommandLine cl = new CommandLine(new FsckCommand());
+        return main(args, null);
+    }
+
+    /** As {@link #main(String[])}, checking {@code defaultNamespace} (if not null) when no NAMESPACE is given. */
+    public static int main(String[] args, Path defaultNamespace) {
+        CommandLine cl = new CommandLine(new FsckCommand(defaultNamespace));
         cl.setParameterExceptionHandler((ex, a) -> {
             ex.getCommandLine().getErr().println("fsck.nvmfs: " + ex.getMessage());
             ex.getCommandLine().usage(ex.getCommandLine().getErr());
@@ -74,6 +96,18 @@ public final class FsckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (namespace == null) {
+            if (defaultNamespace == null) {
+                System.err.println("fsck.nvmfs: no NAMESPACE given; name the image file or device to check");
+                return ExitCode.USAGE;
+            }
+            if (!Files.exists(defaultNamespace)) {
+                System.err.println("fsck.nvmfs: no NAMESPACE given, and the default image " + defaultNamespace
+                        + " does not exist ('nvmfs mount MOUNTPOINT' makes it)");
+                return ExitCode.OPERATIONAL;
+            }
+            namespace = defaultNamespace;
+        }
         int modes = (no ? 1 : 0) + (preen ? 1 : 0) + (yes ? 1 : 0);
         if (modes > 1) {
             System.err.println("fsck.nvmfs: -n, -p and -y exclude each other; choose one");

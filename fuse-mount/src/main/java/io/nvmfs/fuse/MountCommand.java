@@ -24,9 +24,10 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "mount", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = {"Mount an nvmfs namespace. With only MOUNTPOINT, mounts the default image",
-                "${XDG_DATA_HOME:-~/.local/share}/nvmfs/default.img, creating it (4 GiB, sparse) on first use."})
+                "$${XDG_DATA_HOME:-$HOME/.local/share}/nvmfs/default.img, creating it (4 GiB, sparse) on first use."})
 final class MountCommand implements Callable<Integer> {
-    @Parameters(index = "0..1", arity = "1..2", paramLabel = "[NAMESPACE] MOUNTPOINT")
+    @Parameters(index = "0..1", arity = "1..2", paramLabel = "[NAMESPACE] MOUNTPOINT", hideParamSyntax = true,
+            description = "The namespace (image file or device-DAX; default: the default image) and the directory to mount it on.")
     List<Path> paths;
 
     @Option(names = "-o", split = ",", paramLabel = "OPTIONS",

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
  * extra argument is a usage error (exit 2, one line and a hint) — it used to mount, and create,
  * the default image; {@code nvmfs} alone exits 2; every subcommand answers --version; a mount
  * says nothing on stdout unless asked (-v) or on a terminal; and a mount point left stale by a
- * killed mount is named as such, with the command that clears it.
+ * killed mount is named as such, with the command that clears it. The default image follows the
+ * environment as the shell user sees it: $XDG_DATA_HOME, else $HOME (Java's user.home is the
+ * passwd entry, which ignored HOME=...), and info and fsck use it when no NAMESPACE is given.
+ * Tests named "...ThroughTheLauncher" run bin/nvmfs itself.
  */
 class CommandLineIT {
     @TempDir
@@ -71,5 +76,41 @@ class CommandLineIT {
         assertEquals(0, Mounted.nvmfs("umount", mp.toString()).exit(), "umount clears it");
         assertEquals(0, Mounted.nvmfs("mount", image.toString(), mp.toString()).exit(), "and it mounts again");
         assertEquals(0, Mounted.nvmfs("umount", mp.toString()).exit());
+    }
+
+    @Test
+    void theDefaultImageFollowsHomeAndXdgDataHomeThroughTheLauncher() throws Exception {
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path mp = Files.createDirectories(dir.resolve("mnt"));
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        env.put("XDG_DATA_HOME", null);
+        Path img = home.resolve(".local/share/nvmfs/default.img");
+        Mounted.Result mount = Mounted.launcher(env, "mount", mp.toString());
+        try {
+            assertEquals(0, mount.exit(), mount.err());
+            assertTrue(Files.isRegularFile(img), "HOME=" + home + ": the default image is made under it: " + mount.err());
+            assertTrue(Mounts.isNvmfsMount(mp.toAbsolutePath()), "and mounted");
+        } finally {
+            if (Mounts.isNvmfsMount(mp.toAbsolutePath())) {
+                assertEquals(0, Mounted.launcher(env, "umount", mp.toString()).exit());
+            }
+        }
+        Mounted.Result info = Mounted.launcher(env, "info");
+        assertEquals(0, info.exit(), "info without NAMESPACE: " + info.err());
+        assertTrue(info.out().startsWith("namespace      " + img + "\n"), info.out());
+        Mounted.Result fsck = Mounted.launcher(env, "fsck", "-n", "-f");
+        assertEquals(0, fsck.exit(), "fsck without NAMESPACE: " + fsck.err() + fsck.out());
+        assertTrue(fsck.out().contains("\n" + img + ": "), "the summary names the default image: " + fsck.out());
+
+        Path xdg = dir.resolve("xdg");
+        env.put("XDG_DATA_HOME", xdg.toString()); // wins over HOME; nothing there yet
+        Mounted.Result noInfo = Mounted.launcher(env, "info");
+        assertEquals(1, noInfo.exit(), noInfo.err());
+        assertTrue(noInfo.err().contains(xdg.resolve("nvmfs/default.img") + " does not exist"), noInfo.err());
+        Mounted.Result noFsck = Mounted.launcher(env, "fsck", "-n");
+        assertEquals(8, noFsck.exit(), noFsck.err());
+        assertTrue(noFsck.err().contains(xdg.resolve("nvmfs/default.img") + " does not exist"), noFsck.err());
+        assertTrue(!Files.exists(xdg), "neither makes anything");
     }
 }
