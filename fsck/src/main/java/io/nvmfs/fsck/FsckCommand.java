@@ -130,7 +130,7 @@ public final class FsckCommand implements Callable<Integer> {
                     + " give the descriptor itself");
             return ExitCode.USAGE;
         }
-        if (progressFd != null && !Fd.isOpen(progressFd)) {
+        if (progressFd != null && progressFd > 2 && !Fd.isOpen(progressFd)) { // 0, 1, 2: Java's own streams
             System.err.println("fsck.nvmfs: -C " + progressFd + ": descriptor " + progressFd + " is not open");
             return ExitCode.OPERATIONAL; // as e2fsck: "Invalid completion information file descriptor"
         }
