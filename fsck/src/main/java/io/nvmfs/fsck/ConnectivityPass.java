@@ -47,6 +47,7 @@ final class ConnectivityPass {
     }
 
     private void run() {
+        st.progress.start(6, "Pass 6: connectivity", 2L * cap);
         countEntries();
         state = new byte[cap];
         resolve();
@@ -57,6 +58,7 @@ final class ConnectivityPass {
             }
         }
         for (int ino = 2; ino < cap; ino++) {
+            st.progress.tick(cap + ino);
             if (st.type[ino] != 0 && st.type[ino] != DIR && st.refs[ino] == 0) {
                 if (st.nlink[ino] == 0) {
                     release(ino);
@@ -70,6 +72,7 @@ final class ConnectivityPass {
             }
         }
         fixParents();
+        st.progress.end();
     }
 
     private void countEntries() {
@@ -116,6 +119,7 @@ final class ConnectivityPass {
     /** Marks every directory reachable or detached, walking up parent links with loop detection. */
     private void resolve() {
         for (int d = 1; d < cap; d++) {
+            st.progress.tick(d);
             if (st.type[d] != DIR || state[d] != UNKNOWN) {
                 continue;
             }

@@ -25,7 +25,7 @@ final class DirectoryPass {
     private DirectoryPass() {}
 
     static void run(CheckState st) {
-        st.progress.start("Pass 5: directories", st.dirPages.size());
+        st.progress.start(5, "Pass 5: directories", st.dirPages.size());
         long done = 0;
         for (Map.Entry<Integer, long[]> e : new java.util.TreeMap<>(st.dirPages).entrySet()) {
             st.progress.tick(++done);

@@ -18,24 +18,37 @@ public final class Fsck {
      * @param force      check even when the filesystem is marked clean
      * @param json       print one JSON document instead of the text lines
      * @param name       how the namespace is named in the summary line
+     * @param mounted    the namespace is in use by a mount (checked with -n): its journal is live
      */
-    public record Options(RepairMode mode, boolean force, boolean json, String name) {}
+    public record Options(RepairMode mode, boolean force, boolean json, String name, boolean mounted) {
+        public Options(RepairMode mode, boolean force, boolean json, String name) {
+            this(mode, force, json, name, false);
+        }
+    }
 
     private final Options options;
     private final PrintStream out;
+    /** Where errors go (exit 8 and the like): stderr, as e2fsck's; a quiet checker keeps them with the rest. */
+    private final PrintStream err;
     private final Progress progress;
     private final BufferedReader terminal;
     private final BooleanSupplier cancelled;
 
+    /** A checker whose progress bar is drawn on {@code err} when stderr is a terminal. */
     public Fsck(Options options, PrintStream out, PrintStream err, BufferedReader terminal, BooleanSupplier cancelled) {
+        this(options, out, err, err == null ? Progress.off() : Progress.forTerminal(err, null, options.name()), terminal, cancelled);
+    }
+
+    Fsck(Options options, PrintStream out, PrintStream err, Progress progress, BufferedReader terminal, BooleanSupplier cancelled) {
         this.options = options;
         this.out = out;
-        this.progress = err == null ? new Progress(System.err, false) : Progress.forTerminal(err);
+        this.err = err == null ? out : err;
+        this.progress = progress;
         this.terminal = terminal;
         this.cancelled = cancelled;
     }
 
-    /** A checker for tests: no terminal, no progress, never cancelled. */
+    /** A checker for tests: no terminal, no progress, never cancelled; errors go to {@code out}. */
     public static Fsck quiet(Options options, PrintStream out) {
         return new Fsck(options, out, null, null, () -> false);
     }
@@ -50,6 +63,8 @@ public final class Fsck {
      */
     public int run(Media media, boolean privateMapping, MediaWriterHandle writer) {
         Report report = new Report(options.mode(), out, !options.json(), terminal);
+        report.mounted(options.mounted());
+        report.beforeLine(progress::erase);
         CheckState st = new CheckState(media, writer.writer, report, progress);
         int exit;
         String summary = "";
@@ -65,7 +80,7 @@ public final class Fsck {
             report.uncleanDetach(!clean);
             long errors = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_ERRORS);
             if (errors != 0) {
-                report.say("The filesystem recorded " + errors + " corruption event" + (errors == 1 ? "" : "s")
+                report.note("The filesystem recorded " + errors + " corruption event" + (errors == 1 ? "" : "s")
                         + " while mounted: checking fully.");
             }
             if (clean && errors == 0 && !options.force() && report.findings().isEmpty()) {
@@ -102,34 +117,47 @@ public final class Fsck {
             }
             summary = summary(st);
             if (report.residue() > 0) {
-                report.say("Not detached cleanly: " + report.residue() + " finding" + (report.residue() == 1 ? "" : "s")
-                        + " above " + (report.residue() == 1 ? "is" : "are") + " what a crash leaves; the next mount"
-                        + " (or fsck -p) repairs " + (report.residue() == 1 ? "it" : "them") + ".");
+                String n = report.residue() + " finding" + (report.residue() == 1 ? "" : "s") + " above "
+                        + (report.residue() == 1 ? "is" : "are");
+                report.note(report.mounted()
+                        ? "In use by a mount: " + n + " what a mount has in progress (written but not yet committed or"
+                                + " released); check it unmounted to be sure."
+                        : "Not detached cleanly: " + n + " what a crash leaves; the next mount"
+                                + " (or fsck -p) repairs " + (report.residue() == 1 ? "it" : "them") + ".");
             }
             if (report.fixed() > 0) {
-                report.say("***** NAMESPACE WAS MODIFIED *****");
+                report.note("***** NAMESPACE WAS MODIFIED *****");
             }
             report.say(summary);
             return finish(report, exit, summary);
         } catch (Report.PreenStop stop) {
+            progress.erase();
             exit = ExitCode.UNCORRECTED | (report.fixed() > 0 ? ExitCode.CORRECTED : 0);
             return finish(report, exit, "stopped: a problem needs a manual fsck");
         } catch (FsckAbort e) {
-            report.say("fsck.nvmfs: " + options.name() + ": " + e.getMessage());
+            error(options.name() + ": " + e.getMessage());
             return finish(report, ExitCode.OPERATIONAL | (report.fixed() > 0 ? ExitCode.CORRECTED : 0), e.getMessage());
         } catch (Cancelled c) {
-            report.say("fsck.nvmfs: cancelled");
+            error("cancelled");
             return finish(report, ExitCode.CANCELLED | (report.fixed() > 0 ? ExitCode.CORRECTED : 0), "cancelled");
         } catch (MediaWriter.BackupFailedException e) {
-            report.say("fsck.nvmfs: " + e.getMessage() + "; nothing further was changed");
+            error(e.getMessage() + "; nothing further was changed");
             return finish(report, ExitCode.OPERATIONAL, e.getMessage());
         } catch (InternalError e) {
             // The JVM's answer to SIGBUS on the mapping: the namespace file shrank under fsck (or
             // the device failed). Nothing more can be read; say so in one line.
             String why = "the namespace could not be read at some offset (" + e.getMessage()
                     + "); was the file truncated while fsck ran?";
-            report.say("fsck.nvmfs: " + options.name() + ": " + why);
+            error(options.name() + ": " + why);
             return finish(report, ExitCode.OPERATIONAL | (report.fixed() > 0 ? ExitCode.CORRECTED : 0), why);
+        }
+    }
+
+    /** An error line (why fsck stops), on the error stream in every mode, --json included. */
+    private void error(String message) {
+        progress.erase();
+        if (err != out || !options.json()) {
+            err.println("fsck.nvmfs: " + message);
         }
     }
 
@@ -137,7 +165,7 @@ public final class Fsck {
         if (cancelled.getAsBoolean()) {
             throw new Cancelled();
         }
-        report.say(header);
+        report.pass(header);
     }
 
     private int finish(Report report, int exit, String summary) {

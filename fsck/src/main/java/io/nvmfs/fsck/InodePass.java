@@ -40,7 +40,7 @@ final class InodePass {
         }
         InodeImage img = new InodeImage();
         Set<Long> chainSeen = new HashSet<>();
-        st.progress.start("Pass 4: inodes", capacity);
+        st.progress.start(4, "Pass 4: inodes", capacity);
         for (int ino = 1; ino < capacity; ino++) {
             st.progress.tick(ino);
             long off = st.inodeOffset(ino);

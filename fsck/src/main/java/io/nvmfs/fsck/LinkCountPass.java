@@ -16,6 +16,7 @@ final class LinkCountPass {
 
     static void run(CheckState st, DirectoryEditor editor) {
         int cap = (int) st.inodeCapacity;
+        st.progress.start(7, "Pass 7: link counts", cap);
         int[] subdirs = new int[cap];
         for (int d = 2; d < cap; d++) {
             if (st.type[d] == DIR && st.parentOf[d] > 0) {
@@ -23,6 +24,7 @@ final class LinkCountPass {
             }
         }
         for (int ino = 1; ino < cap; ino++) {
+            st.progress.tick(ino);
             if (st.type[ino] == 0) {
                 continue;
             }
@@ -33,5 +35,6 @@ final class LinkCountPass {
                 st.nlink[ino] = want;
             }
         }
+        st.progress.end();
     }
 }

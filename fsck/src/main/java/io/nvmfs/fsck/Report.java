@@ -11,7 +11,14 @@ import java.util.List;
  * (from the {@link RepairMode}), and keeps the tally the exit code comes from.
  *
  * <p>Line format: {@code CODE subject: what (detail). Fix? yes|no}. With {@code --json} the
- * lines are not printed; {@link #json} gives the same findings as one document.
+ * lines are not printed; {@link #json} gives the same findings as one document. In preen mode
+ * ({@code -p}) only the problems and the summary are printed, as e2fsck -p prints them: no pass
+ * headers ({@link #pass}) and no notes ({@link #note}).
+ *
+ * <p>A namespace in use by a mount (checked with {@code -n}, {@link #mounted}) has a live journal:
+ * committed transactions not yet checkpointed and a record being written are its normal state, so
+ * JR04 and JR06 are not reported at all, and the other findings a crash would leave are reported
+ * as the mount's, not a crash's.
  */
 final class Report {
     /** Thrown in preen mode at the first problem whose repair is not safe; fsck then stops. */
@@ -32,7 +39,9 @@ final class Report {
     private int fixed;
     private int unfixed;
     private boolean uncleanDetach;
+    private boolean mounted;
     private int residue;
+    private Runnable beforeLine = () -> {};
 
     Report(RepairMode mode, PrintStream out, boolean printLines, BufferedReader terminal) {
         this.mode = mode;
@@ -65,9 +74,12 @@ final class Report {
     boolean problem(Problem p, String subject, String detail) {
         String line = p.name() + " " + subject + ": " + p.what() + (detail == null ? "" : " (" + detail + ")")
                 + ". " + capitalise(p.fix()) + "?";
+        if (mode == RepairMode.NO && mounted && (p == Problem.JR04 || p == Problem.JR06)) {
+            return false; // the mount's live journal, not a finding
+        }
         if (mode == RepairMode.NO && uncleanDetach && p.crashResidue()) {
             // What a crash leaves and the next attach repairs: not counted as left uncorrected.
-            say(line + " no (left by an unclean detach; the next mount does this)");
+            say(line + (mounted ? " no (the namespace is in use by a mount)" : " no (left by an unclean detach; the next mount does this)"));
             findings.add(new Finding(p, subject, detail, false));
             residue++;
             return false;
@@ -94,14 +106,35 @@ final class Report {
         return fix;
     }
 
-    /** A progress or summary line (pass headers, the final count). */
+    /** A pass header ("Pass 4: inodes and extent maps"): not printed under -p. */
+    void pass(String header) {
+        if (mode != RepairMode.PREEN) {
+            say(header);
+        }
+    }
+
+    /** A line that explains (why the check is full, what the residue is, that the namespace changed): not under -p. */
+    void note(String line) {
+        if (mode != RepairMode.PREEN) {
+            say(line);
+        }
+    }
+
+    /** A line every mode prints: a problem, the summary, the preen stop. */
     void say(String line) {
         if (printLines) {
+            beforeLine.run();
             out.println(line);
         }
     }
 
+    /** Runs before each printed line: takes a progress bar off a terminal the line shares. */
+    void beforeLine(Runnable r) {
+        this.beforeLine = r;
+    }
+
     private boolean ask(String line) {
+        beforeLine.run();
         if (yesToAll) {
             out.println(line + " yes");
             return true;
@@ -145,6 +178,15 @@ final class Report {
      */
     void uncleanDetach(boolean unclean) {
         this.uncleanDetach = unclean;
+    }
+
+    /** The namespace is in use by a mount (checked read-only, {@code -n}): its journal is live. */
+    void mounted(boolean inUse) {
+        this.mounted = inUse;
+    }
+
+    boolean mounted() {
+        return mounted;
     }
 
     /** Crash-residue findings reported (and left to the next mount) under {@code -n}. */

@@ -34,7 +34,9 @@ final class SpacePass {
         }
         LongList want = new LongList(st.claims.size());
         LongList ownerless = new LongList();
+        st.progress.start(8, "Pass 8: space", st.claims.size());
         for (int i = 0; i < st.claims.size(); i++) {
+            st.progress.tick(i);
             long c = st.claims.get(i);
             int id = Claim.claimant(c);
             if (id == Claim.RECORD_PAGE || (Claim.isInode(c) && st.released.get(id))) {
@@ -114,6 +116,7 @@ final class SpacePass {
         if (toAdd.size() > 0) {
             addRecords(st, alloc, toAdd);
         }
+        st.progress.end();
     }
 
     /**

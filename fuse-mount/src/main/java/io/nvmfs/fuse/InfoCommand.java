@@ -20,7 +20,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "info", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Describe a namespace (mounted or not); writes nothing.")
 final class InfoCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "NAMESPACE")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAMESPACE",
+            description = "Image file or device-DAX namespace (default: the default image,"
+                    + " $${XDG_DATA_HOME:-$HOME/.local/share}/nvmfs/default.img).")
     Path namespace;
 
     @Option(names = "--json", description = "Machine-readable output.")
@@ -28,6 +30,9 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (namespace == null) {
+            namespace = DefaultImage.existing();
+        }
         ImageAccess.warn(namespace);
         try (Namespace ns = Namespace.open(namespace)) {
             NvmPages pg = NvmPages.attachReadOnly(ns.media());

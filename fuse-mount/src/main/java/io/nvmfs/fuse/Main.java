@@ -32,8 +32,9 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("fsck")) {
-            // fsck keeps fsck(8)'s exit codes (16 for a usage error), not this command's.
-            System.exit(io.nvmfs.fsck.FsckCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length)));
+            // fsck keeps fsck(8)'s exit codes (16 for a usage error), not this command's; without a
+            // NAMESPACE it checks the default image, as info does.
+            System.exit(io.nvmfs.fsck.FsckCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length), DefaultImage.path()));
         }
         CommandLine cl = new CommandLine(new Main());
         args = asMountHelper(cl, args);

@@ -24,9 +24,10 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "mount", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = {"Mount an nvmfs namespace. With only MOUNTPOINT, mounts the default image",
-                "${XDG_DATA_HOME:-~/.local/share}/nvmfs/default.img, creating it (4 GiB, sparse) on first use."})
+                "$${XDG_DATA_HOME:-$HOME/.local/share}/nvmfs/default.img, creating it (4 GiB, sparse) on first use."})
 final class MountCommand implements Callable<Integer> {
-    @Parameters(index = "0..1", arity = "1..2", paramLabel = "[NAMESPACE] MOUNTPOINT")
+    @Parameters(index = "0..1", arity = "1..2", paramLabel = "[NAMESPACE] MOUNTPOINT", hideParamSyntax = true,
+            description = "The namespace (image file or device-DAX; default: the default image) and the directory to mount it on.")
     List<Path> paths;
 
     @Option(names = "-o", split = ",", paramLabel = "OPTIONS",
@@ -63,10 +64,14 @@ final class MountCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path ns = (paths.size() == 2 ? paths.get(0) : DefaultImage.ensure()).toAbsolutePath().normalize();
+        // Whatever cannot be mounted is refused before anything is made: the default image is
+        // created only once the device, libfuse, the options and the mount point are known good.
+        environment();
         Path mp = paths.get(paths.size() - 1).toAbsolutePath().normalize();
         MountOptions mo = MountOptions.parse(options);
-        preflight(ns, mp, mo);
+        mountPoint(mp, mo);
+        Path ns = (paths.size() == 2 ? paths.get(0) : DefaultImage.ensure()).toAbsolutePath().normalize();
+        namespace(ns);
         boolean root = KernelMount.root();
         String unprivileged = root ? null : mo.flags().checkUnprivileged();
         if (!detachedChild) {
@@ -82,19 +87,21 @@ final class MountCommand implements Callable<Integer> {
         return runForeground(ns, mp, mo);
     }
 
-    static void preflight(Path ns, Path mp, MountOptions mo) {
-        if (!Files.exists(Path.of("/dev/fuse"))) {
-            throw new UserError("/dev/fuse is missing: load the fuse module (modprobe fuse) or run where FUSE is available");
-        }
-        if (!Files.isReadable(Path.of("/dev/fuse")) || !Files.isWritable(Path.of("/dev/fuse"))) {
-            throw new UserError("/dev/fuse is not accessible to this user: join the 'fuse' group or mount as root");
-        }
+    /** What a mount needs of the machine: a FUSE device this user can open, and libfuse 2. */
+    static void environment() {
+        FuseDevice.check(FuseDevice.DEVICE);
         if (!LibFuse.present()) {
             throw new UserError("libfuse2 is not installed: apt-get install fuse libfuse2 (or run bin/setup)");
         }
+    }
+
+    static void namespace(Path ns) {
         if (!Files.exists(ns)) {
             throw new UserError("namespace " + ns + " does not exist; make one with 'nvmfs mkfs --size 4G " + ns + "'");
         }
+    }
+
+    static void mountPoint(Path mp, MountOptions mo) {
         if (!Files.exists(mp)) {
             if (Mounts.isMountPoint(mp)) { // listed as mounted but not reachable: its server is gone
                 throw new UserError("mount point " + mp + " is a stale FUSE mount (the process that served it has ended);"

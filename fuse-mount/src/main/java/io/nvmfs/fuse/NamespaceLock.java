@@ -45,6 +45,16 @@ final class NamespaceLock implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Extends the namespace file to {@code bytes}, sparse (one zero byte written at the end, as
+     * Namespace.create does), through the locked descriptor itself: opening another would drop
+     * the lock. Only a regular file can grow; the caller has checked that it is one.
+     */
+    void growTo(long bytes) throws IOException {
+        channel.write(java.nio.ByteBuffer.wrap(new byte[1]), bytes - 1);
+        channel.force(true);
+    }
+
     /** Releases the lock (closing its descriptor releases it in any case). */
     @Override
     public void close() throws IOException {

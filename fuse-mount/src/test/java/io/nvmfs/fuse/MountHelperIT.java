@@ -22,20 +22,22 @@ class MountHelperIT {
     @Test
     void mountDashTFuseNvmfsMkfsAndFsckDotNvmfs() throws Exception {
         Path checkout = Path.of(System.getProperty("nvmfs.jar")).getParent().getParent().getParent();
-        Path installed = Path.of("/usr/local/bin/nvmfs");
-        Path installedMkfs = Path.of("/usr/local/bin/mkfs.nvmfs");
-        Path before = Files.isSymbolicLink(installed) ? Files.readSymbolicLink(installed) : null;
-        Path beforeMkfs = Files.isSymbolicLink(installedMkfs) ? Files.readSymbolicLink(installedMkfs) : null;
-        Path installedFsck = Path.of("/usr/local/bin/fsck.nvmfs");
-        Path beforeFsck = Files.isSymbolicLink(installedFsck) ? Files.readSymbolicLink(installedFsck) : null;
+        // Everything bin/install links, and what each link pointed to before (null: none).
+        java.util.Map<Path, Path> before = new java.util.LinkedHashMap<>();
+        for (String name : new String[] {"bin/nvmfs", "bin/mkfs.nvmfs", "bin/fsck.nvmfs", "share/bash-completion/completions/nvmfs",
+                "share/man/man1/nvmfs.1", "share/man/man1/nvmfs-mkfs.1", "share/man/man1/nvmfs-mount.1",
+                "share/man/man1/nvmfs-umount.1", "share/man/man1/nvmfs-info.1", "share/man/man1/nvmfs-fsck.1"}) {
+            Path link = Path.of("/usr/local").resolve(name);
+            before.put(link, Files.isSymbolicLink(link) ? Files.readSymbolicLink(link) : null);
+        }
         Mounted.Result inst = Mounted.run(List.of(checkout.resolve("bin/install").toString()));
-        assertEquals(0, inst.exit(), inst.err() + inst.out());
         try {
+            assertEquals(0, inst.exit(), inst.err() + inst.out());
             mountAndMkfs();
         } finally {
-            restore(installed, before);
-            restore(installedMkfs, beforeMkfs);
-            restore(installedFsck, beforeFsck);
+            for (java.util.Map.Entry<Path, Path> e : before.entrySet()) {
+                restore(e.getKey(), e.getValue());
+            }
         }
     }
 

@@ -73,6 +73,22 @@ final class Mounted implements AutoCloseable {
         return run(cmd, env);
     }
 
+    /** The checkout this build runs in: nvmfs.jar is CHECKOUT/fuse-mount/target/nvmfs.jar. */
+    static Path checkout() {
+        return Path.of(System.getProperty("nvmfs.jar")).toAbsolutePath().getParent().getParent().getParent();
+    }
+
+    /**
+     * Runs the real launcher, bin/nvmfs, as a user runs it (the shell script, its JDK lookup and
+     * locale handling, then the jar), with {@code env} applied to this process's environment: a
+     * null value removes the variable.
+     */
+    static Result launcher(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(checkout().resolve("bin/nvmfs").toString()));
+        cmd.addAll(List.of(args));
+        return run(cmd, env);
+    }
+
     Result ok(String... args) throws IOException, InterruptedException {
         Result r = nvmfsWith(javaOptions, args);
         assertEquals(0, r.exit(), "nvmfs " + String.join(" ", args) + " failed: " + r.err() + r.out());
@@ -94,13 +110,19 @@ final class Mounted implements AutoCloseable {
         return run(cmd, Map.of());
     }
 
-    /** Runs {@code cmd} with {@code env} added to this process's environment. */
+    /** Runs {@code cmd} with {@code env} added to this process's environment (a null value removes the variable). */
     static Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
         Path out = Files.createTempFile("nvmfs-it", ".out");
         Path err = Files.createTempFile("nvmfs-it", ".err");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        pb.environment().putAll(env);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         Process p = pb.start();
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();

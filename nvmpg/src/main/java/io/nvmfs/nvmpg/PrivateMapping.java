@@ -30,6 +30,7 @@ public final class PrivateMapping {
     private static final int PROT_WRITE = 2;
     private static final int MAP_PRIVATE = 0x02;
     private static final int MAP_NORESERVE = 0x4000;
+    private static final int MAP_ANONYMOUS = 0x20;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
@@ -73,6 +74,29 @@ public final class PrivateMapping {
             } finally {
                 int ignored = (int) CLOSE.invokeExact(state, fd); // the mapping keeps the file
             }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("native call failed: " + t, t);
+        }
+    }
+
+    /**
+     * Zero-filled private memory of {@code size} bytes, no file behind it, unmapped when
+     * {@code arena} closes: what mkfs -n formats so that it says what mkfs would make without
+     * writing a byte anywhere. Pages cost memory only once written (MAP_NORESERVE), so a dry run
+     * of a terabyte namespace takes what its format writes, not a terabyte.
+     */
+    public static MemorySegment anonymous(long size, Arena arena) throws IOException {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = call.allocate(CALL_STATE);
+            MemorySegment at = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, size, PROT_READ | PROT_WRITE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0L);
+            if (at.address() == -1L) {
+                throw new IOException("mmap of " + size + " anonymous bytes: " + strerror((int) ERRNO.get(state, 0L)));
+            }
+            long address = at.address();
+            return at.reinterpret(size, arena, s -> unmap(address, size));
         } catch (IOException | RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
