@@ -70,6 +70,7 @@
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
+#include "fstests.h"
 
 /* ---------- operations ---------- */
 
@@ -212,18 +213,7 @@ static uint32_t fnv32(const void *p, size_t n)
 
 static long long number(const char *s)
 {
-	char *end;
-	long long v = strtoll(s, &end, 0);
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	}
-	if (*s == '\0' || *end != '\0' || v < 0) {
-		fprintf(stderr, "fsstress: not a number: %s\n", s);
-		exit(2);
-	}
-	return v;
+	return fstests_number("fsstress", s, 0);
 }
 
 static void __attribute__((noreturn)) fatal(const char *fmt, ...)

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <linux/falloc.h>
+#include "fstests.h"
 
 #define MAX_COMMANDS 256
 #define BUF_ALIGN 4096
@@ -39,19 +40,7 @@ static int failed;
 
 static long long number(const char *s)
 {
-	char *end;
-	long long v = strtoll(s, &end, 0);
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	case 't': case 'T': v <<= 40; end++; break;
-	}
-	if (*s == '\0' || *end != '\0') {
-		fprintf(stderr, "fstests_io: not a number: %s\n", s);
-		exit(2);
-	}
-	return v;
+	return fstests_number("fstests_io", s, 1);
 }
 
 /* FNV-1a over the bytes: a checksum tests can compare between runs and filesystems. */

@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/falloc.h>
+#include "fstests.h"
 
 enum op {
 	OP_READ, OP_WRITE, OP_MAPREAD, OP_MAPWRITE, OP_TRUNCATE, OP_PUNCH, OP_ZERO, OP_ZEROKEEP,
@@ -108,18 +109,7 @@ static long long rnd_below(long long n)
 
 static long long number(const char *s)
 {
-	char *end;
-	long long v = strtoll(s, &end, 0);
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	}
-	if (*s == '\0' || *end != '\0' || v < 0) {
-		fprintf(stderr, "fsx: not a number: %s\n", s);
-		exit(2);
-	}
-	return v;
+	return fstests_number("fsx", s, 0);
 }
 
 static void print_log(void)

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "fstests.h"
 
 #define MAX_COMMANDS 128
 
@@ -48,18 +49,7 @@ static void on_sigbus(int sig)
 
 static long long number(const char *s)
 {
-	char *end;
-	long long v = strtoll(s, &end, 0);
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	}
-	if (*s == '\0' || *end != '\0') {
-		fprintf(stderr, "h2_mmap: not a number: %s\n", s);
-		exit(2);
-	}
-	return v;
+	return fstests_number("h2_mmap", s, 1);
 }
 
 static uint64_t checksum(const volatile unsigned char *p, size_t n)
