@@ -202,7 +202,6 @@ final class Directory {
         media.set(Le.SHORT, base + DirentFormat.OFF_REC_LEN, (short) DirentFormat.PAGE);
     }
 
-    /** Entries from {@code cookie} on (see {@link DirEntry}), at most {@code max}, appended to {@code out}. */
     /** Whether a record's header is one a directory page can hold at {@code off} (shared by load and list). */
     static boolean recordFits(int off, int recLen, long ino, int nameLen) {
         return recLen >= DirentFormat.HEADER && (recLen & 7) == 0 && off + recLen <= DirentFormat.PAGE && ino >= 0
@@ -210,7 +209,8 @@ final class Directory {
     }
 
     /**
-     * Walks the directory's pages from {@code cookie}, checking every record it passes as
+     * Entries from {@code cookie} on (see {@link DirEntry}), at most {@code max}, appended to
+     * {@code out}. Walks the directory's pages from {@code cookie}, checking every record it passes as
      * {@link #load} does: a damaged page is corruption (EIO and read-only through the caller),
      * never garbage names or a walk off the page.
      */
