@@ -48,7 +48,9 @@ final class MountCommand implements Callable<Integer> {
                             + " interval, default 5), attr_timeout=SECONDS, entry_timeout=SECONDS (kernel caching, default 1),"
                             + " writeback_cache (the kernel keeps written pages and hands them to nvmfs at fsync, close,"
                             + " unmount or within 30 s, whatever commit= says: small writes about 10x faster; default:"
-                            + " every write(2) reaches nvmfs before it returns), no_writeback_cache."})
+                            + " every write(2) reaches nvmfs before it returns), no_writeback_cache,"
+                            + " debug (log every FUSE request: opcode, node, errno or OK, microseconds; to the mount log,"
+                            + " or stderr with -f; off by default)."})
     List<String> options;
 
     @Option(names = "-f", description = "Stay in the foreground (default: return once mounted).")
@@ -91,9 +93,9 @@ final class MountCommand implements Callable<Integer> {
         // The JVM that serves logs: the detached child to the namespace's log file (it has no
         // terminal), a foreground mount to stderr. Before anything can fail, so failures are logged.
         if (detachedChild) {
-            MountLog.toFile(MountLog.path(ns), false);
+            MountLog.toFile(MountLog.path(ns), mo.debug());
         } else {
-            MountLog.toStderr(false);
+            MountLog.toStderr(mo.debug());
         }
         try {
             return runForeground(ns, mp, mo, detachedChild);
@@ -177,7 +179,7 @@ final class MountCommand implements Callable<Integer> {
         LowLevelLib lib = LowLevelLib.load();
         Libc libc = Libc.load();
         KernelInit init = new KernelInit(lib, libc, mo.writebackCache(), MountOptions.MAX_WRITE);
-        Session session = new Session(lib, libc, mp, init, new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init));
+        Session session = new Session(lib, libc, mp, init, new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init, mo.debug()));
         session.mount(mo.mountOptions(ns.toString()), mo.sessionOptions());
         UserError flagsFailed = setFlags(mp, mo.flags());
         if (flagsFailed != null) {

@@ -103,6 +103,7 @@ class MountLogIT {
         assertEquals(1, count(lines, "INFO " + image + ": replayed "), "the replay report after kill -9: " + lines);
         assertEquals(1, count(lines, "INFO received SIGTERM: unmounting " + mnt), lines.toString());
         assertTrue(lines.getLast().contains("INFO unmounted"), "the unmount after SIGTERM is the last event: " + lines);
+        assertEquals(0, count(lines, " DEBUG "), "no request lines without -o debug: " + lines);
         assertEquals(1, count(lines(dir.resolve("state/nvmfs").resolve(MountLog.name(other) + ".log")), "INFO mounted "));
         try (Stream<Path> tmp = Files.list(dir.resolve("tmp"))) {
             assertEquals(List.of(), tmp.toList(), "no temporary log files");
@@ -128,6 +129,30 @@ class MountLogIT {
         }
     }
 
+    /** A DEBUG line per request: opcode, node, errno or OK, microseconds. */
+    static final Pattern REQUEST = Pattern.compile(".* DEBUG (\\w+) node (\\d+): (OK|E[A-Z0-9]+) (\\d+) us");
+
+    @Test
+    void debugLogsEveryRequestWithItsAnswer() throws Exception {
+        Path image = dir.resolve("fs.img");
+        Path mnt = Files.createDirectories(dir.resolve("mnt"));
+        nvmfs("mkfs", "-q", "--size", "64M", image.toString());
+        nvmfs("mount", image.toString(), mnt.toString(), "-o", "noatime,debug");
+        Mounted.run(List.of("bash", "-c", "echo x > '" + mnt + "/f'; cat '" + mnt + "/f'; stat '" + mnt + "/missing'; true"));
+        nvmfs("umount", mnt.toString());
+        List<String> lines = lines(MountLog.path(image, env(), "/nonexistent", true));
+        List<Matcher> requests = lines.stream().map(REQUEST::matcher).filter(Matcher::matches).toList();
+        assertTrue(requests.stream().anyMatch(m -> m.group(1).equals("lookup") && m.group(2).equals("1") && m.group(3).equals("ENOENT")),
+                "the failed lookup of 'missing' in the root (node 1): " + lines);
+        assertTrue(requests.stream().anyMatch(m -> m.group(1).equals("create") && m.group(3).equals("OK")), lines.toString());
+        assertTrue(requests.stream().anyMatch(m -> m.group(1).equals("write") && !m.group(2).equals("1") && m.group(3).equals("OK")),
+                "the write, on the file's node: " + lines);
+        assertTrue(requests.stream().anyMatch(m -> m.group(1).equals("read") && m.group(3).equals("OK")), lines.toString());
+        Mounted.Result help = Mounted.launcher(env(), "mount", "--help");
+        assertTrue(help.out().replaceAll("\\s+", " ").contains("debug (log every FUSE request: opcode, node, errno or OK, microseconds;"),
+                "documented in --help: " + help.out());
+    }
+
     @Test
     void foregroundLogsToStderr() throws Exception {
         Path image = dir.resolve("fs.img");
@@ -135,13 +160,14 @@ class MountLogIT {
         nvmfs("mkfs", "-q", "--size", "64M", image.toString());
         Path err = dir.resolve("stderr");
         ProcessBuilder pb = new ProcessBuilder(Mounted.checkout().resolve("bin/nvmfs").toString(), "mount", "-f",
-                image.toString(), mnt.toString()).redirectError(err.toFile()).redirectOutput(dir.resolve("stdout").toFile());
+                image.toString(), mnt.toString(), "-o", "debug").redirectError(err.toFile()).redirectOutput(dir.resolve("stdout").toFile());
         pb.environment().putAll(env());
         Process p = pb.start();
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (!Files.readString(err).contains("INFO mounted ") && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
+        Mounted.run(List.of("stat", mnt.resolve("missing").toString()));
         nvmfs("umount", mnt.toString());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue());
@@ -151,6 +177,8 @@ class MountLogIT {
         }
         assertEquals(1, count(lines, "INFO mounted " + image + " on " + mnt), lines.toString());
         assertEquals(1, count(lines, "INFO unmounted " + image), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> REQUEST.matcher(l).matches() && l.contains(" DEBUG lookup node 1: ENOENT ")),
+                "-o debug with -f: the requests on stderr: " + lines);
         assertFalse(Files.exists(dir.resolve("state")), "-f writes no log file");
     }
 }
