@@ -1,7 +1,9 @@
 package io.nvmfs.fuse;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +19,9 @@ import java.util.List;
 final class Background {
     static final String JAVA_OPTS = "NVMFS_JAVA_OPTS";
     /**
-     * The hidden mount option marking the child: it does not repeat the parent's warnings (its
-     * output goes to the log, which the parent shows when the child fails).
+     * The hidden mount option marking the child: it does not repeat the parent's warnings, logs
+     * to the namespace's {@link MountLog}, and writes to its stdout and stderr (a pipe this parent
+     * reads, shown when the child fails) only until it serves.
      */
     static final String CHILD = "--detached-child";
 
@@ -40,12 +43,20 @@ final class Background {
             cmd.add("-o");
             cmd.add(String.join(",", options));
         }
-        Path log = Files.createTempFile("nvmfs-mount-", ".log");
+        Path log = MountLog.path(ns);
         Process child = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(log.toFile())
                 .redirectErrorStream(true)
                 .start();
+        // Drained as it comes, so the child never blocks on a full pipe; shown only if it fails.
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        Thread drain = Thread.ofPlatform().daemon().name("nvmfs-child-output").start(() -> {
+            try (InputStream in = child.getInputStream()) {
+                in.transferTo(output);
+            } catch (IOException e) {
+                // the child is gone or closed its side: what came is what there is
+            }
+        });
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (System.nanoTime() < deadline) {
             Mounts.Options shown = Mounts.isNvmfsMount(mp) ? Mounts.optionsAt(mp) : null;
@@ -57,9 +68,12 @@ final class Background {
                 return 0;
             }
             if (!child.isAlive()) {
-                String out = Files.readString(log).trim();
+                drain.join(5_000);
+                String out;
+                synchronized (output) {
+                    out = output.toString(StandardCharsets.UTF_8).trim();
+                }
                 System.err.print(out.isEmpty() ? "" : out + "\n");
-                Files.deleteIfExists(log);
                 return child.exitValue() == 0 ? Main.USER_ERROR : child.exitValue();
             }
             Thread.sleep(20);

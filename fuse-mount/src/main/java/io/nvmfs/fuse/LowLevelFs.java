@@ -26,6 +26,13 @@ import java.util.logging.Logger;
  */
 final class LowLevelFs {
     private static final Logger LOG = Logger.getLogger("io.nvmfs.fuse");
+    /** Where -o debug logs each request (at FINE: the mount log's DEBUG). */
+    private static final Logger REQUESTS = Logger.getLogger("io.nvmfs.fuse.requests");
+    /**
+     * -o debug. Final and read once per request: with it off a request costs one predictable
+     * branch (two with the timing), no clock read, no string, no logger call.
+     */
+    private final boolean debug;
     /** Seconds the kernel may cache attributes and names (default 1; -o attr_timeout=, entry_timeout=). */
     private final double attrTimeout;
     private final double entryTimeout;
@@ -66,6 +73,14 @@ final class LowLevelFs {
         /** A name or link target with its NUL, for the char* arguments of replies. */
         final MemorySegment cString = arena.allocate(PATH_MAX + 1, 8);
         MemorySegment buf = arena.allocate(256 << 10, 4096);
+        /** -o debug only: the errno a Call answered without throwing ({@link #replyErr}), 0 for none. */
+        int errno;
+
+        int takeErrno() {
+            int e = errno;
+            errno = 0;
+            return e;
+        }
 
         MemorySegment buffer(long size) {
             if (buf.byteSize() < size) {
@@ -76,6 +91,11 @@ final class LowLevelFs {
     }
 
     LowLevelFs(NvmFs fs, LowLevelLib lib, double attrTimeout, double entryTimeout, KernelInit init) {
+        this(fs, lib, attrTimeout, entryTimeout, init, false);
+    }
+
+    LowLevelFs(NvmFs fs, LowLevelLib lib, double attrTimeout, double entryTimeout, KernelInit init, boolean debug) {
+        this.debug = debug;
         this.fs = fs;
         this.init = init;
         this.lib = lib;
@@ -97,11 +117,19 @@ final class LowLevelFs {
      * out of memory). If even fuse_reply_err throws, the exception reaches {@link Session}'s loop,
      * which answers the raw request.
      */
-    private void run(long req, String op, Call call) {
+    private void run(long req, String op, long node, Call call) {
+        long start = debug ? System.nanoTime() : 0;
         try {
             call.run();
+            if (debug) {
+                trace(op, node, scratch.get().takeErrno(), start);
+            }
         } catch (Throwable t) {
-            lib.fuse_reply_err(req, errno(t));
+            int errno = errno(t);
+            lib.fuse_reply_err(req, errno);
+            if (debug) {
+                trace(op, node, errno, start);
+            }
             if (t instanceof InternalError) {
                 readOnlyAfterFault(t);
             }
@@ -109,6 +137,40 @@ final class LowLevelFs {
                 logOnce(op, t);
             }
         }
+    }
+
+    /**
+     * -o debug: one DEBUG line per request, {@code lookup node 1: ENOENT 12 us} (the node the
+     * request is about: the parent for a name, else the inode; the errno answered or OK; the
+     * microseconds from the callback's start to its answer). After the answer, so it never delays
+     * one; a failure to log is dropped, as in {@link #logOnce}.
+     */
+    private static void trace(String op, long node, int errno, long start) {
+        try {
+            REQUESTS.fine(op + " node " + node + ": " + errnoName(errno) + " " + (System.nanoTime() - start) / 1000 + " us");
+        } catch (Throwable loggingFailed) {
+            // nothing more to do: the caller has its answer
+        }
+    }
+
+    static String errnoName(int errno) {
+        if (errno == 0) {
+            return "OK";
+        }
+        for (Errno e : Errno.values()) {
+            if (e.code() == errno) {
+                return e.name();
+            }
+        }
+        return "errno " + errno;
+    }
+
+    /** An errno answered from inside a Call (not thrown: a missing xattr is common, and an exception dear). */
+    private void replyErr(long req, Errno e) {
+        if (debug) {
+            scratch.get().errno = e.code();
+        }
+        lib.fuse_reply_err(req, e.code());
     }
 
     /** A fault on the mapping (see {@link NvmFs#mappingFault}); the request is already answered. */
@@ -220,7 +282,7 @@ final class LowLevelFs {
     }
 
     void lookup(long req, long parent, long name) {
-        run(req, "lookup", () -> replyEntry(req, fs.getattr(fs.lookup(parent, name(name)))));
+        run(req, "lookup", parent, () -> replyEntry(req, fs.getattr(fs.lookup(parent, name(name)))));
     }
 
     /**
@@ -228,21 +290,27 @@ final class LowLevelFs {
      * {@code nlookup} references: an unlinked file nothing else holds is freed now.
      */
     void forget(long req, long ino, long nlookup) {
+        long start = debug ? System.nanoTime() : 0;
+        int errno = 0;
         try {
             fs.forget(ino, nlookup);
         } catch (Throwable t) {
+            errno = errno(t);
             logOnce("forget", t);
         } finally {
             lib.fuse_reply_none(req);
         }
+        if (debug) {
+            trace("forget", ino, errno, start);
+        }
     }
 
     void getattr(long req, long ino, long fi) {
-        run(req, "getattr", () -> replyAttr(req, fs.getattr(ino)));
+        run(req, "getattr", ino, () -> replyAttr(req, fs.getattr(ino)));
     }
 
     void setattr(long req, long ino, long attr, int toSet, long fi) {
-        run(req, "setattr", () -> {
+        run(req, "setattr", ino, () -> {
             MemorySegment a = CStructs.at(attr, CStructs.STAT_SIZE);
             if (RawRequest.setattrKillsPrivileges()) {
                 fs.killPrivileges(ino, callerGroups(req)); // the reply carries the new mode
@@ -280,48 +348,48 @@ final class LowLevelFs {
     }
 
     void readlink(long req, long ino) {
-        run(req, "readlink", () -> lib.fuse_reply_readlink(req, CStructs.cString(scratch.get().cString, fs.readlinkBytes(ino))));
+        run(req, "readlink", ino, () -> lib.fuse_reply_readlink(req, CStructs.cString(scratch.get().cString, fs.readlinkBytes(ino))));
     }
 
     void mknod(long req, long parent, long name, int mode, long rdev) {
-        run(req, "mknod", () -> replyEntry(req, fs.mknod(parent, name(name), mode, rdev, caller(req))));
+        run(req, "mknod", parent, () -> replyEntry(req, fs.mknod(parent, name(name), mode, rdev, caller(req))));
     }
 
     void mkdir(long req, long parent, long name, int mode) {
-        run(req, "mkdir", () -> replyEntry(req, fs.mkdir(parent, name(name), mode, caller(req))));
+        run(req, "mkdir", parent, () -> replyEntry(req, fs.mkdir(parent, name(name), mode, caller(req))));
     }
 
     void unlink(long req, long parent, long name) {
-        run(req, "unlink", () -> {
+        run(req, "unlink", parent, () -> {
             fs.unlink(parent, name(name));
             ok(req);
         });
     }
 
     void rmdir(long req, long parent, long name) {
-        run(req, "rmdir", () -> {
+        run(req, "rmdir", parent, () -> {
             fs.rmdir(parent, name(name));
             ok(req);
         });
     }
 
     void symlink(long req, long link, long parent, long name) {
-        run(req, "symlink", () -> replyEntry(req, fs.symlink(parent, name(name), CStructs.cString(link, PATH_MAX), caller(req))));
+        run(req, "symlink", parent, () -> replyEntry(req, fs.symlink(parent, name(name), CStructs.cString(link, PATH_MAX), caller(req))));
     }
 
     void rename(long req, long parent, long name, long newParent, long newName) {
-        run(req, "rename", () -> {
+        run(req, "rename", parent, () -> {
             fs.rename(parent, name(name), newParent, name(newName), 0);
             ok(req);
         });
     }
 
     void link(long req, long ino, long newParent, long newName) {
-        run(req, "link", () -> replyEntry(req, fs.link(ino, newParent, name(newName))));
+        run(req, "link", ino, () -> replyEntry(req, fs.link(ino, newParent, name(newName))));
     }
 
     void open(long req, long ino, long fi) {
-        run(req, "open", () -> {
+        run(req, "open", ino, () -> {
             long fh = fs.open(ino, openFlags(fi));
             // Reads the kernel serves from its page cache never reach nvmfs, so they cannot update
             // atime: when a read is due to update it (relatime after a change, strictatime
@@ -352,7 +420,7 @@ final class LowLevelFs {
     }
 
     void read(long req, long ino, long size, long off, long fi) {
-        run(req, "read", () -> {
+        run(req, "read", ino, () -> {
             MemorySegment buf = scratch.get().buffer(size);
             int n = fs.read(CStructs.fiFh(fi), off, buf, 0, (int) size);
             lib.fuse_reply_buf(req, buf.address(), n);
@@ -360,7 +428,7 @@ final class LowLevelFs {
     }
 
     void write(long req, long ino, long buf, long size, long off, long fi) {
-        run(req, "write", () -> {
+        run(req, "write", ino, () -> {
             if (RawRequest.writeKillsPrivileges() && fs.killPrivileges(ino, callerGroups(req))) {
                 attributesChanged(ino);
             }
@@ -375,35 +443,35 @@ final class LowLevelFs {
     }
 
     void flush(long req, long ino, long fi) {
-        run(req, "flush", () -> {
+        run(req, "flush", ino, () -> {
             fs.flush(CStructs.fiFh(fi));
             ok(req);
         });
     }
 
     void release(long req, long ino, long fi) {
-        run(req, "release", () -> {
+        run(req, "release", ino, () -> {
             fs.release(CStructs.fiFh(fi));
             ok(req);
         });
     }
 
     void fsync(long req, long ino, int datasync, long fi) {
-        run(req, "fsync", () -> {
+        run(req, "fsync", ino, () -> {
             fs.fsync(CStructs.fiFh(fi), datasync != 0);
             ok(req);
         });
     }
 
     void opendir(long req, long ino, long fi) {
-        run(req, "opendir", () -> {
+        run(req, "opendir", ino, () -> {
             CStructs.fiSetFh(fi, fs.opendir(ino), false);
             lib.fuse_reply_open(req, fi);
         });
     }
 
     void readdir(long req, long ino, long size, long off, long fi) {
-        run(req, "readdir", () -> {
+        run(req, "readdir", ino, () -> {
             Scratch sc = scratch.get();
             MemorySegment buf = sc.buffer(size);
             long used = 0;
@@ -428,7 +496,7 @@ final class LowLevelFs {
     }
 
     void releasedir(long req, long ino, long fi) {
-        run(req, "releasedir", () -> {
+        run(req, "releasedir", ino, () -> {
             fs.releasedir(CStructs.fiFh(fi));
             ok(req);
         });
@@ -436,11 +504,11 @@ final class LowLevelFs {
 
     void fsyncdir(long req, long ino, int datasync, long fi) {
         // Directory changes are journaled: durable when each call returned.
-        run(req, "fsyncdir", () -> ok(req));
+        run(req, "fsyncdir", ino, () -> ok(req));
     }
 
     void statfs(long req, long ino) {
-        run(req, "statfs", () -> {
+        run(req, "statfs", ino, () -> {
             MemorySegment s = scratch.get().statvfs;
             CStructs.statvfs(s, fs.statfs());
             lib.fuse_reply_statfs(req, s.address());
@@ -448,19 +516,19 @@ final class LowLevelFs {
     }
 
     void setxattr(long req, long ino, String name, long value, long size, int flags) {
-        run(req, "setxattr", () -> {
+        run(req, "setxattr", ino, () -> {
             fs.setxattr(ino, name, CStructs.at(value, size).toArray(ValueLayout.JAVA_BYTE), flags);
             ok(req);
         });
     }
 
     void getxattr(long req, long ino, String name, long size) {
-        run(req, "getxattr", () -> {
+        run(req, "getxattr", ino, () -> {
             byte[] v = fs.getxattrOrNull(ino, name);
             if (v == null) {
-                lib.fuse_reply_err(req, Errno.ENODATA.code());
+                replyErr(req, Errno.ENODATA);
             } else if (size != 0 && v.length > size) {
-                lib.fuse_reply_err(req, Errno.ERANGE.code());
+                replyErr(req, Errno.ERANGE);
             } else {
                 replyXattr(req, v, size);
             }
@@ -468,7 +536,7 @@ final class LowLevelFs {
     }
 
     void listxattr(long req, long ino, long size) {
-        run(req, "listxattr", () -> replyXattr(req, fs.listxattr(ino, (int) size, caller(req)), size));
+        run(req, "listxattr", ino, () -> replyXattr(req, fs.listxattr(ino, (int) size, caller(req)), size));
     }
 
     private void replyXattr(long req, byte[] v, long size) {
@@ -482,21 +550,21 @@ final class LowLevelFs {
     }
 
     void removexattr(long req, long ino, String name) {
-        run(req, "removexattr", () -> {
+        run(req, "removexattr", ino, () -> {
             fs.removexattr(ino, name);
             ok(req);
         });
     }
 
     void access(long req, long ino, int mask) {
-        run(req, "access", () -> {
+        run(req, "access", ino, () -> {
             fs.access(ino, mask, caller(req));
             ok(req);
         });
     }
 
     void create(long req, long parent, long name, int mode, long fi) {
-        run(req, "create", () -> {
+        run(req, "create", parent, () -> {
             NvmFs.Created c = fs.create(parent, name(name), mode, openFlags(fi), caller(req));
             CStructs.fiSetFh(fi, c.fh(), true);
             fs.remember(c.stat().ino());
@@ -517,7 +585,7 @@ final class LowLevelFs {
      * CAP_FSETID (FUSE does not say which capabilities the caller has).
      */
     void fallocate(long req, long ino, int mode, long off, long length, long fi) {
-        run(req, "fallocate", () -> {
+        run(req, "fallocate", ino, () -> {
             if (caller(req).uid() != 0 && fs.killPrivileges(ino, callerGroups(req))) {
                 attributesChanged(ino);
             }

@@ -31,6 +31,8 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Before any logger exists: see KeptLogs (the unmount after a SIGTERM is logged too).
+        System.setProperty("java.util.logging.manager", KeptLogs.class.getName());
         if (args.length > 0 && args[0].equals("fsck")) {
             // fsck keeps fsck(8)'s exit codes (16 for a usage error), not this command's; without a
             // NAMESPACE it checks the default image, as info does.

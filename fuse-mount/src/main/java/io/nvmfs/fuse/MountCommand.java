@@ -5,11 +5,15 @@ import io.nvmfs.core.NvmFs;
 import io.nvmfs.nvmpg.Namespace;
 import io.nvmfs.nvmpg.NamespaceOpenException;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +48,9 @@ final class MountCommand implements Callable<Integer> {
                             + " interval, default 5), attr_timeout=SECONDS, entry_timeout=SECONDS (kernel caching, default 1),"
                             + " writeback_cache (the kernel keeps written pages and hands them to nvmfs at fsync, close,"
                             + " unmount or within 30 s, whatever commit= says: small writes about 10x faster; default:"
-                            + " every write(2) reaches nvmfs before it returns), no_writeback_cache."})
+                            + " every write(2) reaches nvmfs before it returns), no_writeback_cache,"
+                            + " debug (log every FUSE request: opcode, node, errno or OK, microseconds; to the mount log,"
+                            + " or stderr with -f; off by default)."})
     List<String> options;
 
     @Option(names = "-f", description = "Stay in the foreground (default: return once mounted).")
@@ -84,8 +90,26 @@ final class MountCommand implements Callable<Integer> {
             boolean terminal = System.console() != null && System.console().isTerminal();
             return Background.start(ns, mp, options, mo.flags().listed(root), verbose || (terminal && !asHelper));
         }
-        return runForeground(ns, mp, mo);
+        // The JVM that serves logs: the detached child to the namespace's log file (it has no
+        // terminal), a foreground mount to stderr. Before anything can fail, so failures are logged.
+        if (detachedChild) {
+            MountLog.toFile(MountLog.path(ns), mo.debug());
+        } else {
+            MountLog.toStderr(mo.debug());
+        }
+        try {
+            return runForeground(ns, mp, mo, detachedChild);
+        } catch (UserError e) {
+            if (detachedChild) { // -f: Main's line on stderr is the log already
+                String m = e.getMessage();
+                LOG.severe(m.startsWith("cannot mount ") ? m : "cannot mount " + ns + " on " + mp + ": " + m);
+            }
+            throw e;
+        }
     }
+
+    /** The mount's own events: mounted, unmounted, signals; fs-core's and the adapter's loggers say the rest. */
+    private static final Logger LOG = Logger.getLogger("io.nvmfs.mount");
 
     /** What a mount needs of the machine: a FUSE device this user can open, and libfuse 2. */
     static void environment() {
@@ -126,7 +150,7 @@ final class MountCommand implements Callable<Integer> {
         }
     }
 
-    private static int runForeground(Path ns, Path mp, MountOptions mo) throws Exception {
+    private static int runForeground(Path ns, Path mp, MountOptions mo, boolean detached) throws Exception {
         // Map first, lock second (see NamespaceLock).
         try (Namespace n = Namespace.open(ns); NamespaceLock lock = NamespaceLock.tryAcquire(ns)) {
             if (lock == null) {
@@ -139,9 +163,9 @@ final class MountCommand implements Callable<Integer> {
                 throw new UserError("cannot mount " + ns + ": " + e.getMessage());
             }
             for (String line : fs.attachReport()) {
-                System.err.println("nvmfs: " + ns + ": " + line);
+                LOG.info(ns + ": " + line);
             }
-            return serve(fs, ns, mp, mo);
+            return serve(fs, ns, mp, mo, detached);
         } catch (NamespaceOpenException e) {
             throw new UserError(e.getMessage());
         }
@@ -151,16 +175,27 @@ final class MountCommand implements Callable<Integer> {
     static final int THREADS = 8;
 
     /** Mounts and blocks until unmounted; then persists everything and marks the namespace clean. */
-    private static int serve(NvmFs fs, Path ns, Path mp, MountOptions mo) throws Exception {
+    private static int serve(NvmFs fs, Path ns, Path mp, MountOptions mo, boolean detached) throws Exception {
         LowLevelLib lib = LowLevelLib.load();
         Libc libc = Libc.load();
         KernelInit init = new KernelInit(lib, libc, mo.writebackCache(), MountOptions.MAX_WRITE);
-        Session session = new Session(lib, libc, mp, init, new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init));
+        Session session = new Session(lib, libc, mp, init, new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init, mo.debug()));
         session.mount(mo.mountOptions(ns.toString()), mo.sessionOptions());
         UserError flagsFailed = setFlags(mp, mo.flags());
         if (flagsFailed != null) {
             session.requestUnmount(); // serve() below then returns at once, having cleaned up
+        } else {
+            LOG.info("mounted " + ns + " on " + mp + " (pid " + ProcessHandle.current().pid() + ", options "
+                    + (mo.raw().isEmpty() ? "none" : String.join(",", mo.raw())) + (fs.isReadOnly() ? ", read-only" : "") + ")");
+            if (detached) {
+                // Serving: the parent that read this JVM's stdout and stderr is gone or about to be;
+                // from here on everything goes to the log, uncaught failures included.
+                System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+                System.setErr(new PrintStream(OutputStream.nullOutputStream()));
+            }
         }
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> LOG.log(Level.SEVERE, "uncaught in thread " + t.getName(), e));
+        SignalLog.install(LOG, mp);
         CountDownLatch closed = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             session.requestUnmount();
@@ -178,9 +213,15 @@ final class MountCommand implements Callable<Integer> {
             // and the process ends: it must never outlive its unmount holding the namespace lock.
             try {
                 fs.close();
+                if (flagsFailed == null) {
+                    LOG.info("unmounted " + ns + " from " + mp + (fs.isReadOnly() ? " (read-only)" : ": persisted, marked clean"));
+                }
             } catch (FsException | RuntimeException | Error e) {
-                System.err.println("nvmfs: " + ns + ": unmounted, but not everything could be persisted: "
-                        + e.getMessage());
+                String why = ns + ": unmounted, but not everything could be persisted: " + e.getMessage();
+                LOG.severe(why);
+                if (!detached) {
+                    System.err.println("nvmfs: " + why);
+                }
                 return 3;
             } finally {
                 closed.countDown();

@@ -7,12 +7,15 @@ import java.util.List;
 /**
  * The -o options nvmfs understands: mount(8)'s filesystem-independent ones ({@link MountFlags}:
  * ro, nosuid, noexec, noatime, lazytime, ...), FUSE's (allow_other, default_permissions,
- * nonempty) and its own (cache_size=, commit=, attr_timeout=, entry_timeout=, writeback_cache).
+ * nonempty) and its own (cache_size=, commit=, attr_timeout=, entry_timeout=, writeback_cache,
+ * debug). {@code debug} is nvmfs's only: it never reaches libfuse, whose own debug option would
+ * print every request and reply to stderr in its own multi-line format — nowhere a background
+ * mount's log is, and mixed into a foreground mount's.
  * Anything else is an error. ro, sync and the atime policy are both kernel flags and nvmfs's own
  * behaviour: {@link #fs} is derived from {@link #flags}, so the two never disagree.
  */
 record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean nonempty, double attrTimeout,
-                    double entryTimeout, boolean writeback, List<String> raw) {
+                    double entryTimeout, boolean writeback, boolean debug, List<String> raw) {
     /** The largest READ/WRITE request the kernel is told to send (256 pages, its default ceiling). */
     static final int MAX_WRITE = 1 << 20;
 
@@ -24,6 +27,7 @@ record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean 
         double attrTimeout = 1.0;
         double entryTimeout = 1.0;
         boolean writeback = false;
+        boolean debug = false;
         List<String> raw = new ArrayList<>();
         for (String o : opts == null ? List.<String>of() : opts) {
             if (o.isBlank()) {
@@ -42,6 +46,7 @@ record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean 
                 case "nonempty" -> nonempty = true;
                 case "writeback_cache" -> writeback = true;
                 case "no_writeback_cache" -> writeback = false;
+                case "debug" -> debug = true;
                 case "default_permissions" -> {
                     // always on: the kernel checks permissions, nvmfs trusts it
                 }
@@ -63,7 +68,7 @@ record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean 
             }
         }
         fs = fs.withReadOnly(flags.readOnly()).withSync(flags.sync()).withAtime(flags.atime()).withDirAtime(!flags.noDirAtime());
-        return new MountOptions(fs, flags, allowOther, nonempty, attrTimeout, entryTimeout, writeback, raw);
+        return new MountOptions(fs, flags, allowOther, nonempty, attrTimeout, entryTimeout, writeback, debug, raw);
     }
 
     /**

@@ -22,6 +22,9 @@ final class Mounted implements AutoCloseable {
     /** JVM options for the mount process (NVMFS_JAVA_OPTS, which the launcher passes to the JVM that serves). */
     private final String javaOptions;
 
+    /** XDG_STATE_HOME of every command the tests run, unless they set it: the mount logs land in the build tree. */
+    static final Path TEST_STATE = Path.of(System.getProperty("nvmfs.jar")).toAbsolutePath().getParent().resolve("it-state");
+
     record Result(int exit, String out, String err) {
     }
 
@@ -116,6 +119,9 @@ final class Mounted implements AutoCloseable {
         Path err = Files.createTempFile("nvmfs-it", ".err");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        // Mount logs of every test in the build tree, not in /var/log/nvmfs (the tests run as root):
+        // a test that looks at logs sets its own XDG_STATE_HOME.
+        pb.environment().putIfAbsent("XDG_STATE_HOME", TEST_STATE.toString());
         env.forEach((k, v) -> {
             if (v == null) {
                 pb.environment().remove(k);
