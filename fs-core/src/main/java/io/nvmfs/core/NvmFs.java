@@ -115,6 +115,8 @@ public final class NvmFs implements AutoCloseable {
             if (!options.readOnly()) {
                 media.segment().set(Le.LONG, sb + FsSuperblockFormat.OFF_CLEAN, 0L);
                 media.persist(sb + FsSuperblockFormat.OFF_CLEAN, 8);
+                long[] now = options.time().now();
+                FsSuperblockFormat.recordMount(media, sb, now[0] * 1000 + now[1] / 1_000_000);
                 // After clean = 0: a crash between a chunk's removal and its release leaves a leak
                 // that only an unclean attach's scan returns. Orphans freed above may have emptied chunks.
                 core.shrinkInodeTable();

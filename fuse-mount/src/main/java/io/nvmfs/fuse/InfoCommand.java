@@ -91,6 +91,9 @@ final class InfoCommand implements Callable<Integer> {
         b.append("size           ").append(ns.size()).append(" bytes (").append(Sizes.human(ns.size())).append(", ")
                 .append(st.totalPages()).append(" pages of 4 KiB)\n");
         b.append("mapping        ").append(ns.mode().description()).append('\n');
+        b.append("created        ").append(time(pg.superblock().formatTimeMillis())).append('\n');
+        b.append("last mounted   ").append(time(fi.lastMountMillis())).append('\n');
+        b.append("mount count    ").append(fi.mountCount()).append('\n');
         b.append("state          ").append(mounted ? mountPoint == null ? "mounted" : "mounted on " + mountPoint
                 : fi.clean() ? "clean" : "dirty (not cleanly unmounted: the next mount replays and scans)").append('\n');
         b.append("free           ").append(st.freePages()).append(" of ").append(st.usablePages()).append(" pages (")
@@ -112,6 +115,20 @@ final class InfoCommand implements Callable<Integer> {
         return b.toString();
     }
 
+    /**
+     * A time of the superblocks, in UTC to the second (2026-12-01T12:30:00Z: the same in text and
+     * JSON, whatever the locale or zone); "unknown" for 0, which an image made or last mounted
+     * by code older than the field holds (the mount time and count are v1's compatible addition).
+     */
+    private static String time(long millis) {
+        String t = timeOrNull(millis);
+        return t == null ? "unknown" : t;
+    }
+
+    private static String timeOrNull(long millis) {
+        return millis <= 0 ? null : java.time.Instant.ofEpochMilli(millis).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
+
     /** The same facts as {@link #text}, in the same words where they are words (mapping: MAP_SYNC or msync). */
     private static String json(Namespace ns, NvmPages pg, AllocatorStats st, FsInfo fi, boolean mounted, String mountPoint) {
         List<String> owners = new ArrayList<>();
@@ -130,6 +147,9 @@ final class InfoCommand implements Callable<Integer> {
                 .put("mapping", ns.mode().spelling())
                 .put("state", mounted ? "mounted" : fi.clean() ? "clean" : "dirty")
                 .put("mountPoint", mountPoint)
+                .put("created", timeOrNull(pg.superblock().formatTimeMillis()))
+                .put("lastMounted", timeOrNull(fi.lastMountMillis()))
+                .put("mountCount", fi.mountCount())
                 .put("totalPages", st.totalPages())
                 .put("usablePages", st.usablePages())
                 .put("freePages", st.freePages())

@@ -84,6 +84,51 @@ class InfoIT {
     }
 
     @Test
+    void creationTimeLastMountTimeAndMountCountAreRecordedByReadWriteMountsOnly() throws Exception {
+        Path img = dir.resolve("fs.img");
+        long before = System.currentTimeMillis() / 1000 * 1000;
+        Files.createDirectories(dir.resolve("mnt"));
+        Mounted.Result mkfs = Mounted.nvmfs("mkfs", "-q", "--size", "64M", img.toString());
+        assertEquals(0, mkfs.exit(), mkfs.err());
+        Mounted.Result made = info(img.toString());
+        long created = java.time.Instant.parse(field(made.out(), "created")).toEpochMilli();
+        assertTrue(created >= before && created <= System.currentTimeMillis(), made.out());
+        assertEquals("unknown", field(made.out(), "last mounted"), "mkfs mounts nothing");
+        assertEquals("0", field(made.out(), "mount count"));
+
+        long mountedAfter = System.currentTimeMillis() / 1000 * 1000;
+        try (Mounted m = Mounted.existing(dir)) {
+            m.shOk("touch a");
+        }
+        long mountedBefore = System.currentTimeMillis();
+        try (Mounted m = Mounted.existing(dir, "ro")) {
+            m.shOk("ls");
+        }
+        Mounted.Result after = info(img.toString());
+        assertEquals(field(made.out(), "created"), field(after.out(), "created"), "mounts do not change the creation time");
+        long last = java.time.Instant.parse(field(after.out(), "last mounted")).toEpochMilli();
+        assertTrue(last >= mountedAfter && last <= mountedBefore, "the read-write mount's time, not the read-only one's: " + after.out());
+        assertEquals("1", field(after.out(), "mount count"), "a read-only mount writes nothing, the count included");
+        Mounted.Result json = info("--json", img.toString());
+        assertTrue(json.out().contains("\"created\":\"" + field(after.out(), "created") + "\",\"lastMounted\":\""
+                + field(after.out(), "last mounted") + "\",\"mountCount\":1,"), json.out());
+    }
+
+    @Test
+    void anImageOlderThanTheMountRecordShowsUnknownAndZero() throws Exception {
+        Path img = dir.resolve("golden.img");
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(Mounted.checkout().resolve("test-images/golden/v1/tree.img.gz")))) {
+            Files.copy(in, img);
+        }
+        Files.setPosixFilePermissions(img, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Mounted.Result r = info(img.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("unknown", field(r.out(), "last mounted"), "written before the field, by a generator that mounted it");
+        assertEquals("0", field(r.out(), "mount count"));
+        assertTrue(info("--json", img.toString()).out().contains("\"lastMounted\":null,\"mountCount\":0,"));
+    }
+
+    @Test
     void aCorruptImageIsRefusedWithAHintToRunFsck() throws Exception {
         for (String name : new String[] {"f_sb03_both_superblocks", "f_fs02_superblock_header"}) {
             Path img = dir.resolve(name + ".img");
