@@ -146,6 +146,13 @@ public final class NvmFs implements AutoCloseable {
     }
 
     /** Whether the filesystem refuses changes (mounted ro, or read-only after corruption or a fault). */
+    /** A live snapshot for {@code nvmfs stats}; takes the allocator's and journal's locks briefly, no inode lock. */
+    public FsStats stats() {
+        io.nvmfs.nvmpg.AllocatorStats st = fs.pg.stats();
+        return new FsStats(fs.readOnlyReason(), fs.journal.usedBytes(), fs.journal.capacity(), st.freePages(),
+                st.freeBlocks(), fs.cache.entries(), fs.cache.weightedBytes());
+    }
+
     public boolean isReadOnly() {
         return fs.isReadOnly();
     }

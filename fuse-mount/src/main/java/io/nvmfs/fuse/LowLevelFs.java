@@ -75,6 +75,9 @@ final class LowLevelFs {
         }
     }
 
+    /** Requests served since mount, by type (nvmfs stats). */
+    final RequestCounts counts = new RequestCounts();
+
     LowLevelFs(NvmFs fs, LowLevelLib lib, double attrTimeout, double entryTimeout, KernelInit init) {
         this.fs = fs;
         this.init = init;
@@ -99,6 +102,7 @@ final class LowLevelFs {
      */
     private void run(long req, String op, Call call) {
         try {
+            counts.count(op);
             call.run();
         } catch (Throwable t) {
             lib.fuse_reply_err(req, errno(t));
