@@ -9,7 +9,7 @@ import java.util.UUID;
  * What {@code nvmfs info} shows about the filesystem layer, read without writing anything (safe
  * on a mounted namespace, where the figures are a live snapshot).
  */
-public record FsInfo(boolean clean, long journalBytes, long journalPage, long inodeCapacity, long inodesUsed) {
+public record FsInfo(int version, long lastMountMillis, long mountCount, boolean clean, long journalBytes, long journalPage, long inodeCapacity, long inodesUsed) {
 
     /** Reads the filesystem superblock and inode table of an nvmpg namespace attached read-only. */
     public static FsInfo read(Media media, NvmPages pg) throws FsException {
@@ -20,16 +20,19 @@ public record FsInfo(boolean clean, long journalBytes, long journalPage, long in
         String problem = sb <= 0 || sb >= media.size() ? "superblock pointer outside the namespace"
                 : FsSuperblockFormat.problem(media.segment(), sb);
         if (problem != null) {
-            throw new FsException(Errno.EIO, "filesystem superblock: " + problem + "; run fsck.nvmfs");
+            throw new FsException(Errno.EIO, "filesystem superblock: " + problem);
         }
         InodeTable table = new InodeTable(media, sb);
         try {
             table.load();
         } catch (CorruptFsException e) {
-            throw new FsException(Errno.EIO, e.getMessage() + "; run fsck.nvmfs");
+            throw new FsException(Errno.EIO, e.getMessage());
         }
         int jOrder = media.segment().get(Le.INT, sb + FsSuperblockFormat.OFF_JOURNAL_ORDER);
-        return new FsInfo(media.segment().get(Le.LONG, sb + FsSuperblockFormat.OFF_CLEAN) == 1,
+        return new FsInfo(media.segment().get(Le.INT, sb + FsSuperblockFormat.OFF_VERSION),
+                media.segment().get(Le.LONG, sb + FsSuperblockFormat.OFF_LAST_MOUNT),
+                media.segment().get(Le.LONG, sb + FsSuperblockFormat.OFF_MOUNT_COUNT),
+                media.segment().get(Le.LONG, sb + FsSuperblockFormat.OFF_CLEAN) == 1,
                 (1L << jOrder) << 12, media.segment().get(Le.LONG, sb + FsSuperblockFormat.OFF_JOURNAL_PAGE),
                 table.capacity() - 1, table.capacity() - 1 - table.freeCount());
     }

@@ -1,5 +1,6 @@
 package io.nvmfs.core;
 
+import io.nvmfs.nvmpg.Media;
 import java.lang.foreign.MemorySegment;
 import java.util.UUID;
 
@@ -22,7 +23,11 @@ import java.util.UUID;
  *  64     8  clean          1 = cleanly detached; 0 = attached or crashed (one aligned store)
  *  72     8  errors         corruption events recorded while attached (or by an attach that
  *                           refused the image); 0 = none. One aligned store; fsck clears it.
- *  80    48  reserved       0
+ *  80     8  last_mount     time of the last read-write attach, ms since the epoch; 0 =
+ *                           none recorded (never mounted, or older code). One aligned store.
+ *  88     8  mount_count    read-write attaches since mkfs (0 on images older code mounted:
+ *                           it counted none). One aligned store.
+ *  96    32  reserved       0
  * 128  3968  chunk[496]     page number of inode-table chunk k (0 = not allocated); journaled
  * </pre>
  *
@@ -42,6 +47,8 @@ public final class FsSuperblockFormat {
     public static final int OFF_CRC = 56;
     public static final int OFF_CLEAN = 64;
     public static final int OFF_ERRORS = 72;
+    public static final int OFF_LAST_MOUNT = 80;
+    public static final int OFF_MOUNT_COUNT = 88;
     public static final int OFF_CHUNKS = 128;
     public static final int MAX_CHUNKS = (4096 - OFF_CHUNKS) / 8;
 
@@ -57,6 +64,20 @@ public final class FsSuperblockFormat {
         s.set(Le.INT, at + OFF_JOURNAL_ORDER, journalOrder);
         s.set(Le.LONG, at + OFF_ROOT_INO, InodeTable.ROOT);
         s.set(Le.INT, at + OFF_CRC, Le.crc32c(s, at, OFF_CRC));
+    }
+
+    /**
+     * Records a read-write attach of the superblock at {@code at}: {@code last_mount} = now, then
+     * {@code mount_count} + 1, each one aligned 8-byte store and its persist, as {@code clean} and
+     * {@code errors}. Neither is under the CRC (bytes 0..55) nor read by attach or fsck, so a crash
+     * between or within them leaves a valid superblock with at worst the old time or count: both
+     * are information for people ({@code nvmfs info}), never a decision.
+     */
+    public static void recordMount(Media media, long at, long nowMillis) {
+        media.segment().set(Le.LONG, at + OFF_LAST_MOUNT, nowMillis);
+        media.persist(at + OFF_LAST_MOUNT, 8);
+        media.segment().set(Le.LONG, at + OFF_MOUNT_COUNT, media.segment().get(Le.LONG, at + OFF_MOUNT_COUNT) + 1);
+        media.persist(at + OFF_MOUNT_COUNT, 8);
     }
 
     /** Null if the superblock at {@code at} is valid, else what is wrong. */

@@ -31,6 +31,16 @@ final class InodeCache {
                 .build();
     }
 
+    /** Inodes held in DRAM, pinned and cached (an estimate: the cache counts lazily). */
+    long entries() {
+        return pinned.size() + cache.estimatedSize();
+    }
+
+    /** Estimated bytes of the evictable cache, what cache_size bounds. */
+    long weightedBytes() {
+        return cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+    }
+
     /** The cached copy of {@code ino}, or null. */
     Inode get(long ino) {
         Inode n = pinned.get(ino);

@@ -115,6 +115,8 @@ public final class NvmFs implements AutoCloseable {
             if (!options.readOnly()) {
                 media.segment().set(Le.LONG, sb + FsSuperblockFormat.OFF_CLEAN, 0L);
                 media.persist(sb + FsSuperblockFormat.OFF_CLEAN, 8);
+                long[] now = options.time().now();
+                FsSuperblockFormat.recordMount(media, sb, now[0] * 1000 + now[1] / 1_000_000);
                 // After clean = 0: a crash between a chunk's removal and its release leaves a leak
                 // that only an unclean attach's scan returns. Orphans freed above may have emptied chunks.
                 core.shrinkInodeTable();
@@ -144,6 +146,13 @@ public final class NvmFs implements AutoCloseable {
     }
 
     /** Whether the filesystem refuses changes (mounted ro, or read-only after corruption or a fault). */
+    /** A live snapshot for {@code nvmfs stats}; takes the allocator's and journal's locks briefly, no inode lock. */
+    public FsStats stats() {
+        io.nvmfs.nvmpg.AllocatorStats st = fs.pg.stats();
+        return new FsStats(fs.readOnlyReason(), fs.journal.usedBytes(), fs.journal.capacity(), st.freePages(),
+                st.freeBlocks(), fs.cache.entries(), fs.cache.weightedBytes());
+    }
+
     public boolean isReadOnly() {
         return fs.isReadOnly();
     }

@@ -141,10 +141,15 @@ final class FsSuperblockPass {
             byte[] chunks = st.seg.asSlice(st.sb + FsSuperblockFormat.OFF_CHUNKS,
                     4096 - FsSuperblockFormat.OFF_CHUNKS).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
             long clean = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_CLEAN);
+            // The mount history is no part of what was wrong: kept across the rewrite.
+            long lastMount = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_LAST_MOUNT);
+            long mountCount = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_MOUNT_COUNT);
             FsSuperblockFormat.write(st.seg, st.sb, st.uuid, st.journalPage, Math.max(1, st.journalOrder));
             java.lang.foreign.MemorySegment.copy(chunks, 0, st.seg, java.lang.foreign.ValueLayout.JAVA_BYTE,
                     st.sb + FsSuperblockFormat.OFF_CHUNKS, chunks.length);
             st.seg.set(Le.LONG, st.sb + FsSuperblockFormat.OFF_CLEAN, clean);
+            st.seg.set(Le.LONG, st.sb + FsSuperblockFormat.OFF_LAST_MOUNT, lastMount);
+            st.seg.set(Le.LONG, st.sb + FsSuperblockFormat.OFF_MOUNT_COUNT, mountCount);
             st.writer.persist(st.sb, 4096);
         }
         if (!journalKnown) {

@@ -208,25 +208,19 @@ final class Report {
 
     /** The findings and the outcome as one JSON document. */
     String json(String namespace, int exitCode, String summary) {
-        StringBuilder b = new StringBuilder();
-        b.append("{\"namespace\":").append(Json.quote(namespace))
-                .append(",\"exit\":").append(exitCode)
-                .append(",\"summary\":").append(Json.quote(summary))
-                .append(",\"problems\":[");
-        for (int i = 0; i < findings.size(); i++) {
-            Finding f = findings.get(i);
-            if (i > 0) {
-                b.append(',');
-            }
-            b.append("{\"code\":").append(Json.quote(f.problem().name()))
-                    .append(",\"subject\":").append(Json.quote(f.subject()))
-                    .append(",\"problem\":").append(Json.quote(f.problem().what()))
-                    .append(",\"detail\":").append(f.detail() == null ? "null" : Json.quote(f.detail()))
-                    .append(",\"repair\":").append(Json.quote(f.problem().fix()))
-                    .append(",\"repaired\":").append(f.fixed())
-                    .append(",\"crash_residue\":").append(uncleanDetach && f.problem().crashResidue())
-                    .append('}');
+        List<String> problems = new ArrayList<>();
+        for (Finding f : findings) {
+            problems.add(Json.object()
+                    .put("code", f.problem().name())
+                    .put("subject", f.subject())
+                    .put("problem", f.problem().what())
+                    .put("detail", f.detail())
+                    .put("repair", f.problem().fix())
+                    .put("repaired", f.fixed())
+                    .put("crash_residue", uncleanDetach && f.problem().crashResidue())
+                    .toString());
         }
-        return b.append("]}").toString();
+        return Json.object().put("namespace", namespace).put("exit", exitCode).put("summary", summary)
+                .putRaw("problems", Json.array(problems)).toString();
     }
 }

@@ -90,6 +90,9 @@ final class LowLevelFs {
         }
     }
 
+    /** Requests served since mount, by type (nvmfs stats). */
+    final RequestCounts counts = new RequestCounts();
+
     LowLevelFs(NvmFs fs, LowLevelLib lib, double attrTimeout, double entryTimeout, KernelInit init) {
         this(fs, lib, attrTimeout, entryTimeout, init, false);
     }
@@ -120,6 +123,7 @@ final class LowLevelFs {
     private void run(long req, String op, long node, Call call) {
         long start = debug ? System.nanoTime() : 0;
         try {
+            counts.count(op);
             call.run();
             if (debug) {
                 trace(op, node, scratch.get().takeErrno(), start);

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "nvmfs", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "A filesystem in persistent memory, mounted through FUSE.",
-        subcommands = {MkfsCommand.class, MountCommand.class, UmountCommand.class, InfoCommand.class,
+        subcommands = {MkfsCommand.class, MountCommand.class, UmountCommand.class, InfoCommand.class, StatsCommand.class,
                 io.nvmfs.fsck.FsckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 user error (the message says what to do), 2 wrong arguments,",
                 "3 the filesystem failed while mounted; 'nvmfs fsck' uses fsck(8)'s codes (see 'nvmfs fsck --help')."})

@@ -171,6 +171,20 @@ final class MountCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The stats socket (nvmfs stats), or null when it cannot be made: the mount serves without it
+     * and says so in one line, as a figure for people is no reason to refuse a mount.
+     */
+    private static StatsServer startStats(NvmFs fs, LowLevelFs llfs, Path ns, Path mp, MountOptions mo) {
+        try {
+            return StatsServer.start(fs, llfs.counts, ns.toString(), mp.toAbsolutePath().normalize(),
+                    mo.mountOptions(ns.toString()));
+        } catch (IOException | RuntimeException e) {
+            System.err.println("nvmfs: " + mp + ": no stats socket (" + e.getMessage() + "); 'nvmfs stats' will not answer");
+            return null;
+        }
+    }
+
     /** Serving threads: more than the cores, so one slow call (fsync) never blocks every caller. */
     static final int THREADS = 8;
 
@@ -179,8 +193,10 @@ final class MountCommand implements Callable<Integer> {
         LowLevelLib lib = LowLevelLib.load();
         Libc libc = Libc.load();
         KernelInit init = new KernelInit(lib, libc, mo.writebackCache(), MountOptions.MAX_WRITE);
-        Session session = new Session(lib, libc, mp, init, new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init, mo.debug()));
+        LowLevelFs llfs = new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init, mo.debug());
+        Session session = new Session(lib, libc, mp, init, llfs);
         session.mount(mo.mountOptions(ns.toString()), mo.sessionOptions());
+        StatsServer stats = startStats(fs, llfs, ns, mp, mo);
         UserError flagsFailed = setFlags(mp, mo.flags());
         if (flagsFailed != null) {
             session.requestUnmount(); // serve() below then returns at once, having cleaned up
@@ -211,6 +227,9 @@ final class MountCommand implements Callable<Integer> {
         } finally {
             // Whatever close meets (a fault on a truncated namespace), the shutdown hook is released
             // and the process ends: it must never outlive its unmount holding the namespace lock.
+            if (stats != null) {
+                stats.close();
+            }
             try {
                 fs.close();
                 if (flagsFailed == null) {

@@ -1,6 +1,10 @@
 package io.nvmfs.fuse;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -94,10 +98,17 @@ final class Mounts {
     /**
      * Whether some process holds the namespace's mount lock ({@link NamespaceLock}; a failure to
      * look counts as no). Not for a process that holds it itself: testing closes a descriptor.
+     * Tested with a shared lock through an O_RDONLY descriptor, which the mount's exclusive lock
+     * refuses just as it refuses another exclusive one: so it needs only read access, and works on
+     * an image this user cannot write (info of a 0400 image).
      */
     static boolean isLocked(Path namespace) {
-        try (NamespaceLock l = NamespaceLock.tryAcquire(namespace)) {
-            return l == null;
+        try (FileChannel ch = FileChannel.open(namespace, StandardOpenOption.READ)) {
+            try (FileLock l = ch.tryLock(0, Long.MAX_VALUE, true)) {
+                return l == null;
+            } catch (OverlappingFileLockException heldByThisProcess) {
+                return true;
+            }
         } catch (IOException e) {
             return false;
         }

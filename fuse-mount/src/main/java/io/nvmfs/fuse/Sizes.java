@@ -1,6 +1,6 @@
 package io.nvmfs.fuse;
 
-/** Parses sizes such as 4G, 512M, 1T, 65536 (binary units). */
+/** Parses sizes such as 4G, 512M, 1T, 65536 (binary units), and writes them for people (4.0 GiB). */
 final class Sizes {
     private Sizes() {}
 
@@ -33,5 +33,23 @@ final class Sizes {
         } catch (NumberFormatException e) {
             throw new UserError("size '" + s + "' is not a positive size like 4G, 512M or 1T");
         }
+    }
+
+    private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+
+    /**
+     * {@code bytes} for people, as {@code df -h} and {@code dumpe2fs -h} show sizes: binary units,
+     * one decimal (4.0 GiB, 256.0 KiB, 1.5 TiB), below 1 KiB the bytes themselves (512 B). The
+     * unit is the largest in which the value is at least 1, so 1023 KiB stays 1023.0 KiB.
+     */
+    static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        int u = 0;
+        while (u + 1 < UNITS.length && bytes >= 1L << (10 * (u + 2))) {
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", bytes / (double) (1L << (10 * (u + 1))), UNITS[u]);
     }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * installed pages.
  */
 class DocsIT {
-    private static final List<String> COMMANDS = List.of("mkfs", "mount", "umount", "info", "fsck");
+    private static final List<String> COMMANDS = List.of("mkfs", "mount", "umount", "info", "stats", "fsck");
     private static final Path TARGET = Mounted.checkout().resolve("fuse-mount/target");
 
     @TempDir

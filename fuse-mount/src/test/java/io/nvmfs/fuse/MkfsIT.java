@@ -52,7 +52,7 @@ class MkfsIT {
         assertEquals("data", field(info.out(), "label"));
         assertEquals("67108864 bytes (16384 pages of 4 KiB)", field(r.out(), "size"));
         assertEquals("262144 bytes (64 pages)", field(r.out(), "journal"), "1/256 of the namespace, at least 256K");
-        assertTrue(field(info.out(), "journal").startsWith("262144 bytes at page "), info.out());
+        assertTrue(field(info.out(), "journal").startsWith("262144 bytes (256.0 KiB) at page "), info.out());
         assertEquals("table grows on demand up to 2,002,927 (15 in it now)", field(r.out(), "inodes"));
 
         Mounted.Result quiet = nvmfs("mkfs", "-q", "--size", "64M", dir.resolve("quiet.img").toString());
@@ -93,7 +93,7 @@ class MkfsIT {
         assertEquals(0, grown.exit(), grown.err());
         assertEquals(64L << 20, Files.size(img));
         assertEquals("67108864 bytes (16384 pages of 4 KiB)", field(grown.out(), "size"));
-        assertEquals("67108864 bytes (16384 pages of 4 KiB)", field(nvmfs("info", img.toString()).out(), "size"));
+        assertEquals("67108864 bytes (64.0 MiB, 16384 pages of 4 KiB)", field(nvmfs("info", img.toString()).out(), "size"));
         long allocated = Long.parseLong(Mounted.run(List.of("stat", "-c", "%b", img.toString())).out().trim()) * 512;
         assertTrue(allocated < 16L << 20, "grown sparse: " + allocated + " bytes allocated");
         assertEquals(0, nvmfs("fsck", "-n", "-f", img.toString()).exit(), "a sound filesystem");

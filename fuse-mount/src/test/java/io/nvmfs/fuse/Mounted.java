@@ -40,6 +40,14 @@ final class Mounted implements AutoCloseable {
         return freshWithJvm(dir, size, "", options);
     }
 
+    /** Mounts the image already in {@code dir} (fs.img, on dir/mnt) with {@code options}. */
+    static Mounted existing(Path dir, String... options) throws Exception {
+        Mounted m = new Mounted(dir, "");
+        Files.createDirectories(m.mnt);
+        m.mount(options);
+        return m;
+    }
+
     /** As {@link #fresh}, with the JVM serving the mount (and every remount) started with {@code javaOptions}. */
     static Mounted freshWithJvm(Path dir, String size, String javaOptions, String... options) throws Exception {
         Mounted m = new Mounted(dir, javaOptions);

@@ -65,6 +65,20 @@ public final class Namespace implements AutoCloseable {
 
     /** Maps an existing file or device-DAX character device read-write. */
     public static Namespace open(Path path) throws NamespaceOpenException {
+        return open(path, true);
+    }
+
+    /**
+     * Maps an existing namespace read-only, through a descriptor opened O_RDONLY: for readers
+     * that must work on an image they cannot write (mode 0400, a read-only file) and must never
+     * change one ({@code nvmfs info}). The segment is read-only, so a stray store fails loudly
+     * instead of reaching the media; persisting through it is never needed.
+     */
+    public static Namespace openReadOnly(Path path) throws NamespaceOpenException {
+        return open(path, false);
+    }
+
+    private static Namespace open(Path path, boolean write) throws NamespaceOpenException {
         if (!Files.exists(path)) {
             throw new NamespaceOpenException("namespace " + path
                     + ": no such file or device; create one with 'nvmfs mkfs --size SIZE " + path + "'");
@@ -74,11 +88,13 @@ public final class Namespace implements AutoCloseable {
         }
         FileChannel ch;
         try {
-            ch = FileChannel.open(path, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
+            ch = FileChannel.open(path, write ? Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : Set.of(StandardOpenOption.READ));
         } catch (NoSuchFileException e) {
             throw new NamespaceOpenException("namespace " + path + ": no such file or device");
         } catch (AccessDeniedException e) {
-            throw new NamespaceOpenException("namespace " + path + ": permission denied (needs read and write access)");
+            throw new NamespaceOpenException("namespace " + path + ": permission denied (needs read"
+                    + (write ? " and write" : "") + " access)");
         } catch (IOException e) {
             throw new NamespaceOpenException("namespace " + path + ": cannot open: " + e.getMessage(), e);
         }
@@ -88,23 +104,24 @@ public final class Namespace implements AutoCloseable {
                 throw new NamespaceOpenException("namespace " + path + ": " + size
                         + " bytes is too small; nvmpg needs at least " + Layout.MIN_PAGES * Pages.SIZE + " bytes");
             }
-            return map(path, ch, size);
+            return map(path, ch, size, write);
         } catch (IOException e) {
             throw new NamespaceOpenException("namespace " + path + ": cannot map: " + e.getMessage(), e);
         }
     }
 
-    private static Namespace map(Path path, FileChannel ch, long size) throws IOException {
+    private static Namespace map(Path path, FileChannel ch, long size, boolean write) throws IOException {
         Arena arena = Arena.ofShared();
         try {
             MemorySegment segment;
             MappingMode mode;
             try {
-                segment = ch.map(jdk.nio.mapmode.ExtendedMapMode.READ_WRITE_SYNC, 0, size, arena);
+                segment = ch.map(write ? jdk.nio.mapmode.ExtendedMapMode.READ_WRITE_SYNC
+                        : jdk.nio.mapmode.ExtendedMapMode.READ_ONLY_SYNC, 0, size, arena);
                 mode = MappingMode.MAP_SYNC;
             } catch (IOException | UnsupportedOperationException notDax) {
                 // Expected on every non-DAX filesystem: the kernel refuses MAP_SYNC with EOPNOTSUPP.
-                segment = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+                segment = ch.map(write ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY, 0, size, arena);
                 mode = MappingMode.MSYNC;
             }
             return new Namespace(path, arena, new Media(segment, new MappedPersistence(segment), mode));
