@@ -64,8 +64,9 @@ class StatsIT {
         assertEquals("nvmfs: " + dir.resolve("mnt") + ": no nvmfs is mounted there\n", gone.err());
 
         try (Mounted m = Mounted.existing(dir)) {
-            ProcessHandle.of(m.mountPid()).orElseThrow().destroyForcibly();
-            ProcessHandle.of(m.mountPid()).ifPresent(p -> p.onExit().join());
+            ProcessHandle serving = ProcessHandle.of(m.mountPid()).orElseThrow();
+            serving.destroyForcibly();
+            serving.onExit().join(); // (looking the pid up again after the kill races with its exit)
             Mounted.Result stale = Mounted.launcher(Map.of(), "stats", m.mnt.toString());
             assertEquals(1, stale.exit(), stale.out());
             assertEquals(1, stale.err().split("\n").length, stale.err());
