@@ -132,12 +132,8 @@ final class Handles {
         } finally {
             lock.unlock();
         }
-        if (touchAtime && !fs.isReadOnly()) {
-            try (var held = fs.locks.writeAll(n.ino)) {
-                n.setTime(Inode.ATIME, fs.now());
-                n.metaDirty = true;
-                fs.cache.put(n);
-            }
+        if (touchAtime && !fs.isReadOnly()) { // checked under the read lock: most reads take no write lock
+            touchAtime(n);
         }
         return got;
     }
@@ -182,19 +178,10 @@ final class Handles {
 
     /** Last close of a handle: persists, and frees an unlinked file once nothing holds it open. */
     void release(long fh) throws FsException {
-        Handle h = handles.remove(fh);
-        if (h == null) {
-            throw new FsException(Errno.EBADF, "no open handle " + fh);
-        }
-        Inode n = h.inode;
+        Inode n = take(fh).inode;
         try (var held = fs.locks.writeAll(n.ino)) {
-            n.openHandles--;
-            if (n.nlink == 0 && !n.isDir() && fs.unreferenced(n)) {
-                Namespace.freeOrphan(nf, n);
+            if (dropHandle(n)) {
                 return;
-            }
-            if (n.nlink == 0 && n.openHandles == 0 && !n.isDir()) {
-                fs.kernelRefs.awaitForget(n.ino);
             }
             if (!fs.isReadOnly()) {
                 if (n.openHandles == 0 && Mode.isReg(n.mode) && FileData.hasTail(n)) {
@@ -221,21 +208,48 @@ final class Handles {
 
     /** releasedir: closes a handle from {@link #opendir}. */
     void releasedir(long fh) throws FsException {
+        Inode n = take(fh).inode;
+        try (var held = fs.locks.writeAll(n.ino)) {
+            if (!dropHandle(n)) {
+                fs.cache.put(n);
+            }
+        }
+    }
+
+    /** Removes handle {@code fh} from the table; EBADF when there is none. */
+    private Handle take(long fh) throws FsException {
         Handle h = handles.remove(fh);
         if (h == null) {
             throw new FsException(Errno.EBADF, "no open handle " + fh);
         }
-        Inode n = h.inode;
+        return h;
+    }
+
+    /**
+     * Drops one open handle of {@code n} (its write lock held). A removed file or directory that
+     * nothing holds any more is freed now: returns true, and {@code n} is gone. One that only the
+     * kernel still holds is left for its forget.
+     */
+    private boolean dropHandle(Inode n) throws FsException {
+        n.openHandles--;
+        if (n.nlink == 0 && fs.unreferenced(n)) {
+            Namespace.freeOrphan(nf, n);
+            return true;
+        }
+        if (n.nlink == 0 && n.openHandles == 0) {
+            fs.kernelRefs.awaitForget(n.ino);
+        }
+        return false;
+    }
+
+    /** Sets {@code n}'s atime to now if the atime policy says an access now updates it (takes its write lock). */
+    private void touchAtime(Inode n) {
         try (var held = fs.locks.writeAll(n.ino)) {
-            n.openHandles--;
-            if (n.nlink == 0 && fs.unreferenced(n)) {
-                Namespace.freeOrphan(nf, n); // removed while open: its last handle frees it
-                return;
+            if (Times.atimeDue(fs.options.atime(), n, fs.options.time())) {
+                n.setTime(Inode.ATIME, fs.now());
+                n.metaDirty = true;
+                fs.cache.put(n);
             }
-            if (n.nlink == 0 && n.openHandles == 0) {
-                fs.kernelRefs.awaitForget(n.ino);
-            }
-            fs.cache.put(n);
         }
     }
 
@@ -248,13 +262,7 @@ final class Handles {
         Inode dir = handle(fh).inode;
         List<DirEntry> entries = nf.readdir(dir.ino, cookie, max);
         if (cookie == 0 && fs.options.dirAtime() && !fs.isReadOnly()) {
-            try (var held = fs.locks.writeAll(dir.ino)) {
-                if (Times.atimeDue(fs.options.atime(), dir, fs.options.time())) {
-                    dir.setTime(Inode.ATIME, fs.now());
-                    dir.metaDirty = true;
-                    fs.cache.put(dir);
-                }
-            }
+            touchAtime(dir);
         }
         return entries;
     }

@@ -338,7 +338,7 @@ public final class NvmFs implements AutoCloseable {
                 n.gid = gid;
             }
             if (!n.isDir()) {
-                n.mode &= ~(Mode.S_ISUID | ((n.mode & Mode.S_IXGRP) != 0 ? Mode.S_ISGID : 0));
+                n.mode &= ~privilegeBits(n.mode, true); // the caller's group does not matter to chown
             }
         });
         if (!Mode.isDir(st.mode()) && removeCapability(ino)) {
