@@ -769,18 +769,25 @@ static void do_symlink(void)
 	cache_add(path, 'l', depth);
 }
 
-static void do_write(int append)
+/* Picks a data file and opens it as open_data does, its name into path; -1 when there is none
+ * (counted as skipped) or it cannot be opened. */
+static int open_picked(int flags, const char *what, char path[MAXPATH], uint32_t *id, struct stat *st)
 {
 	struct ent *e = pick('f');
 	if (!e) {
 		mystats->skipped++;
-		return;
+		return -1;
 	}
+	snprintf(path, MAXPATH, "%s", e->path);
+	return open_data(path, flags, what, id, st);
+}
+
+static void do_write(int append)
+{
 	uint32_t id;
 	struct stat st;
 	char path[MAXPATH];
-	snprintf(path, sizeof(path), "%s", e->path);
-	int fd = open_data(path, O_RDWR, append ? "open (append)" : "open (write)", &id, &st);
+	int fd = open_picked(O_RDWR, append ? "open (append)" : "open (write)", path, &id, &st);
 	if (fd < 0)
 		return;
 	struct file *f = &files[id];
@@ -808,16 +815,10 @@ static void do_write(int append)
 
 static void do_truncate(void)
 {
-	struct ent *e = pick('f');
-	if (!e) {
-		mystats->skipped++;
-		return;
-	}
 	uint32_t id;
 	struct stat st;
 	char path[MAXPATH];
-	snprintf(path, sizeof(path), "%s", e->path);
-	int fd = open_data(path, O_RDWR, "open (truncate)", &id, &st);
+	int fd = open_picked(O_RDWR, "open (truncate)", path, &id, &st);
 	if (fd < 0)
 		return;
 	if (files[id].frozen) {
@@ -842,16 +843,10 @@ static void do_truncate(void)
 
 static void do_read(void)
 {
-	struct ent *e = pick('f');
-	if (!e) {
-		mystats->skipped++;
-		return;
-	}
 	uint32_t id;
 	struct stat st;
 	char path[MAXPATH];
-	snprintf(path, sizeof(path), "%s", e->path);
-	int fd = open_data(path, O_RDONLY, "open (read)", &id, &st);
+	int fd = open_picked(O_RDONLY, "open (read)", path, &id, &st);
 	if (fd < 0)
 		return;
 	check_locked(fd, id, path);
