@@ -34,8 +34,7 @@ final class Background {
     static int start(Path ns, Path mp, List<String> options, MountFlags listed, boolean announce)
             throws IOException, InterruptedException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of("setsid", java, "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow"));
+        List<String> cmd = new ArrayList<>(List.of("setsid", java, "--enable-native-access=ALL-UNNAMED"));
         cmd.addAll(javaOptions(System.getenv(JAVA_OPTS)));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "mount", ns.toString(), mp.toString(), "-f", CHILD));

@@ -175,9 +175,9 @@ final class MountCommand implements Callable<Integer> {
      * The stats socket (nvmfs stats), or null when it cannot be made: the mount serves without it
      * and says so in one line, as a figure for people is no reason to refuse a mount.
      */
-    private static StatsServer startStats(NvmFs fs, LowLevelFs llfs, Path ns, Path mp, MountOptions mo) {
+    private static StatsServer startStats(NvmFs fs, Dispatcher dispatcher, Path ns, Path mp, MountOptions mo) {
         try {
-            return StatsServer.start(fs, llfs.counts, ns.toString(), mp.toAbsolutePath().normalize(),
+            return StatsServer.start(fs, dispatcher.counts, ns.toString(), mp.toAbsolutePath().normalize(),
                     mo.mountOptions(ns.toString()));
         } catch (IOException | RuntimeException e) {
             System.err.println("nvmfs: " + mp + ": no stats socket (" + e.getMessage() + "); 'nvmfs stats' will not answer");
@@ -190,13 +190,11 @@ final class MountCommand implements Callable<Integer> {
 
     /** Mounts and blocks until unmounted; then persists everything and marks the namespace clean. */
     private static int serve(NvmFs fs, Path ns, Path mp, MountOptions mo, boolean detached) throws Exception {
-        LowLevelLib lib = LowLevelLib.load();
-        Libc libc = Libc.load();
-        KernelInit init = new KernelInit(lib, libc, mo.writebackCache(), MountOptions.MAX_WRITE);
-        LowLevelFs llfs = new LowLevelFs(fs, lib, mo.attrTimeout(), mo.entryTimeout(), init, mo.debug());
-        Session session = new Session(lib, libc, mp, init, llfs);
-        session.mount(mo.mountOptions(ns.toString()), mo.sessionOptions());
-        StatsServer stats = startStats(fs, llfs, ns, mp, mo);
+        InitNegotiation init = new InitNegotiation(mo.writebackCache(), MountOptions.MAX_WRITE);
+        Dispatcher dispatcher = new Dispatcher(new FsRequests(fs, init, mo.attrTimeout(), mo.entryTimeout()), init, mo.debug());
+        Session session = new Session(LibFuseMount.load(), mp, init, dispatcher);
+        session.mount(mo.mountOptions(ns.toString()));
+        StatsServer stats = startStats(fs, dispatcher, ns, mp, mo);
         UserError flagsFailed = setFlags(mp, mo.flags());
         if (flagsFailed != null) {
             session.requestUnmount(); // serve() below then returns at once, having cleaned up

@@ -113,9 +113,4 @@ record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean 
         }
         return String.join(",", o);
     }
-
-    /** Options for fuse_lowlevel_new (the session): 128 KiB writes instead of 4 KiB ones. */
-    String sessionOptions() {
-        return "big_writes,max_write=131072";
-    }
 }

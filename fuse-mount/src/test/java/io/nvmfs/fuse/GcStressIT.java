@@ -19,11 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Garbage collections forced in the JVM that serves a mount, while several threads use the
- * mount: every request must still be answered. The native callbacks libfuse calls are jnr-ffi
- * closures that jnr holds only weakly; if nothing else holds them, a collection frees them, and
- * the next request dies inside jnr before any nvmfs code runs (its caller then waits forever in
- * D state, and its serving thread is gone). A small heap makes collections frequent on their own
- * besides the forced ones. A {@link Watchdog} turns a lost request into a failure within 30 s.
+ * mount: every request must still be answered. Found when libfuse called into Java through
+ * jnr-ffi closures, which jnr holds only weakly: a collection freed them and the next request
+ * died inside jnr before any nvmfs code ran (its caller then waited forever in D state, and its
+ * serving thread was gone). nvmfs now reads and answers requests on its own threads, with no
+ * callbacks; this keeps the whole class covered — buffers, handles and threads must survive any
+ * collection. A small heap makes collections frequent on their own besides the forced ones. A {@link Watchdog} turns a lost request into a failure within 30 s.
  */
 class GcStressIT {
     private static final int WORKERS = 4;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real mount with {@link #options()}, and what HANDLE_KILLPRIV_V2 (asked for in
- * {@link KernelInit}) hands to nvmfs whatever the cache mode: the filesystem, not the kernel,
+ * {@link InitNegotiation}) hands to nvmfs whatever the cache mode: the filesystem, not the kernel,
  * takes set-user-ID/set-group-ID away on write, truncate and chown, exactly as the VFS does on
  * ext4 or tmpfs. Each subclass mounts one way; the checks run on each.
  */

@@ -78,7 +78,7 @@ final class Mounted implements AutoCloseable {
     /** Runs the nvmfs command with {@code env} added to its environment. */
     static Result nvmfs(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "--enable-native-access=ALL-UNNAMED",
                 "-jar", System.getProperty("nvmfs.jar")));
         cmd.addAll(List.of(args));
         return run(cmd, env);

@@ -15,7 +15,7 @@ import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the kernel's writeback cache (-o writeback_cache, asked for in {@link KernelInit}) changes,
+ * What the kernel's writeback cache (-o writeback_cache, asked for in {@link InitNegotiation}) changes,
  * seen through a real mount: the kernel reads through write-only handles and computes append
  * offsets itself, and dirty pages reach the namespace by unmount. The privilege checks of the
  * base class run here too, since with the cache the kernel flags the write-back requests.

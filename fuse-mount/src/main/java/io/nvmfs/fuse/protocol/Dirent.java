@@ -1,10 +1,10 @@
-package io.nvmfs.fuse;
+package io.nvmfs.fuse.protocol;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A READDIR reply's entries, written in Java in the kernel's layout (fuse_kernel.h):
+ * struct fuse_dirent, one entry of a READDIR reply (and the second half of a {@link DirentPlus}):
  *
  * <pre>
  * struct fuse_dirent            off  size
@@ -15,19 +15,16 @@ import java.lang.foreign.ValueLayout;
  *   name     namelen bytes       24         no NUL; the record is padded with zeros to 8 bytes
  * </pre>
  *
- * libfuse's fuse_add_direntry did this through jnr-ffi, whose call passed garbage for its sixth
- * argument (the cookie): every entry of a reply carried the same address-like d_off, so the next
- * READDIR asked for a position past the end and listings stopped after the first buffer (1,022
- * of 2,000 names; rm -rf of a large directory failed). Writing the records here needs no native
- * call per entry either.
+ * A reply is as many whole records as fit in the size READDIR asked for; the kernel continues
+ * the listing from the last record's off.
  */
-final class Dirents {
+public final class Dirent {
     private static final long NAME = 24;
 
-    private Dirents() {}
+    private Dirent() {}
 
     /** The bytes the record for a name of {@code nameLength} bytes takes, padding included. */
-    static long recordLength(int nameLength) {
+    public static long recordLength(int nameLength) {
         return (NAME + nameLength + 7) & ~7L;
     }
 
@@ -35,7 +32,7 @@ final class Dirents {
      * Writes one record at {@code at} if it fits in {@code room} bytes; returns its length either
      * way (so a caller knows the reply is full when the length is more than the room).
      */
-    static long put(MemorySegment buf, long at, long room, long ino, long nextCookie, int type, byte[] name) {
+    public static long put(MemorySegment buf, long at, long room, long ino, long nextCookie, int type, byte[] name) {
         long len = recordLength(name.length);
         if (len > room) {
             return len;

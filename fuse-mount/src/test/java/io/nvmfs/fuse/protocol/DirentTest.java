@@ -1,4 +1,4 @@
-package io.nvmfs.fuse;
+package io.nvmfs.fuse.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,14 +9,14 @@ import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.Test;
 
 /** struct fuse_dirent as fuse_kernel.h lays it out: the cookie of each entry is the one given. */
-class DirentsTest {
+class DirentTest {
     @Test
     void recordsAreLaidOutAndPaddedAsTheKernelReadsThem() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(64);
             buf.fill((byte) 0x55);
             byte[] name = "abcde".getBytes();
-            assertEquals(32, Dirents.put(buf, 0, 64, 77, 24_539, 8, name));
+            assertEquals(32, Dirent.put(buf, 0, 64, 77, 24_539, 8, name));
             assertEquals(77, buf.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
             assertEquals(24_539, buf.get(ValueLayout.JAVA_LONG_UNALIGNED, 8), "off: the cookie that continues the listing");
             assertEquals(5, buf.get(ValueLayout.JAVA_INT_UNALIGNED, 16));
@@ -32,10 +32,10 @@ class DirentsTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(64);
             buf.fill((byte) 0x55);
-            assertEquals(Dirents.recordLength(255), Dirents.put(buf, 0, 64, 1, 2, 4, new byte[255]));
-            assertEquals(280, Dirents.recordLength(255));
+            assertEquals(Dirent.recordLength(255), Dirent.put(buf, 0, 64, 1, 2, 4, new byte[255]));
+            assertEquals(280, Dirent.recordLength(255));
             assertEquals(0x5555555555555555L, buf.get(ValueLayout.JAVA_LONG_UNALIGNED, 0));
-            assertEquals(32, Dirents.recordLength(1));
+            assertEquals(32, Dirent.recordLength(1));
         }
     }
 }

@@ -1,0 +1,114 @@
+package io.nvmfs.fuse;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The system calls the FUSE protocol layer makes on /dev/fuse, through the JDK's FFM: open, close,
+ * read, write and ioctl. Each returns what the kernel does, a negative errno for a failure (the
+ * kernel's own convention), so a caller tests one number and no exception is made per call.
+ *
+ * <p>errno is captured by the downcall itself ({@code captureCallState}) into a segment the
+ * calling thread owns ({@link #callState}), allocated once per thread: nothing is allocated per
+ * call. FFM needs no {@code sun.misc.Unsafe} access (jnr-ffi does) and its downcalls are compiled
+ * to a direct call; bench/RESULTS.md, "Native binding", has the measured cost of both.
+ */
+final class NativeIo {
+    static final int O_RDWR = 2;
+    static final int O_CLOEXEC = 02000000;
+    /** {@code _IOR(229, 0, uint32_t)}: makes a descriptor serve the connection of the one passed. */
+    static final long FUSE_DEV_IOC_CLONE = 0x8004e500L;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option ERRNO_OPTION = Linker.Option.captureCallState("errno");
+    private static final MethodHandle READ = handle("read",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle WRITE = handle("write",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle OPEN = handle("open",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    /** ioctl is variadic: its third argument is passed as C passes a variadic one. */
+    private static final MethodHandle IOCTL = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
+            ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
+
+    private NativeIo() {}
+
+    private static MethodHandle handle(String name, FunctionDescriptor d) {
+        return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), d, ERRNO_OPTION);
+    }
+
+    /** A segment for errno, for one thread's calls. */
+    static MemorySegment callState(Arena arena) {
+        return arena.allocate(CALL_STATE);
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    /** read(2) of up to {@code count} bytes into {@code buf}: the bytes read, or -errno. */
+    static long read(int fd, MemorySegment buf, long count, MemorySegment state) {
+        try {
+            long n = (long) READ.invokeExact(state, fd, buf, count);
+            return n >= 0 ? n : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException("read(2) failed to run", t);
+        }
+    }
+
+    /** write(2) of {@code count} bytes of {@code buf}: the bytes written, or -errno. */
+    static long write(int fd, MemorySegment buf, long count, MemorySegment state) {
+        try {
+            long n = (long) WRITE.invokeExact(state, fd, buf, count);
+            return n >= 0 ? n : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException("write(2) failed to run", t);
+        }
+    }
+
+    /** open(2) of {@code path} with {@code flags}: the descriptor, or -errno. */
+    static int open(String path, int flags) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = callState(call);
+            int fd = (int) OPEN.invokeExact(state, call.allocateFrom(path), flags);
+            return fd >= 0 ? fd : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException("open(2) failed to run", t);
+        }
+    }
+
+    static int close(int fd) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = callState(call);
+            int r = (int) CLOSE.invokeExact(state, fd);
+            return r == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException("close(2) failed to run", t);
+        }
+    }
+
+    /** ioctl(2) whose argument points at one int ({@code value}): 0 or more, or -errno. */
+    static int ioctlInt(int fd, long request, int value) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = callState(call);
+            MemorySegment arg = call.allocateFrom(ValueLayout.JAVA_INT, value);
+            int r = (int) IOCTL.invokeExact(state, fd, request, arg);
+            return r >= 0 ? r : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException("ioctl(2) failed to run", t);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.nvmfs.fuse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nvmfs.core.Errno;
+import io.nvmfs.fuse.protocol.InitOut;
+import io.nvmfs.fuse.protocol.Opcode;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.junit.jupiter.api.Test;
+
+/** FUSE_INIT's answer on the kernel's request bytes (the real exchange happens in every mounting test). */
+class InitNegotiationTest {
+    private static final long EVERYTHING = 0xffff_ffffL & ~InitOut.INIT_EXT;
+
+    private static MemorySegment initRequest(Arena arena, int major, int minor, long flags) {
+        byte[] b = RequestBytes.of(Opcode.INIT, 1, 0).u32(major).u32(minor).u32(128 << 10).u32((int) flags)
+                .u32((int) (flags >>> 32)).zeros(44).bytes();
+        return arena.allocateFrom(ValueLayout.JAVA_BYTE, b);
+    }
+
+    @Test
+    void speaksTheKernelsMinorUpToItsOwnAndTakesOnlyWhatIsOffered() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment reply = arena.allocate(256);
+            InitNegotiation n = new InitNegotiation(false, 1 << 20);
+            assertFalse(n.writebackGranted(), "nothing granted before INIT");
+            assertEquals(InitOut.SIZE, n.answer(initRequest(arena, 7, 45, EVERYTHING), reply));
+            assertEquals(InitOut.MINOR, InitOut.minor(reply), "a newer kernel speaks nvmfs's minor");
+            long flags = InitOut.flags(reply);
+            for (long f : new long[] {InitOut.ASYNC_READ, InitOut.BIG_WRITES, InitOut.MAX_PAGES, InitOut.HANDLE_KILLPRIV_V2,
+                InitOut.PARALLEL_DIROPS, InitOut.DO_READDIRPLUS, InitOut.READDIRPLUS_AUTO}) {
+                assertTrue((flags & f) != 0, "takes " + Long.toHexString(f));
+            }
+            assertEquals(0, flags & InitOut.WRITEBACK_CACHE, "the writeback cache only when asked");
+            assertEquals(0, flags & (InitOut.POSIX_ACL | InitOut.HANDLE_KILLPRIV | InitOut.NO_OPEN_SUPPORT),
+                    "nothing nvmfs does not do");
+            assertEquals(1 << 20, InitOut.maxWrite(reply));
+            assertEquals(256, InitOut.maxPages(reply));
+            assertEquals(InitOut.MINOR, n.minor());
+
+            InitNegotiation older = new InitNegotiation(true, 1 << 20);
+            older.answer(initRequest(arena, 7, 38, InitOut.ASYNC_READ | InitOut.WRITEBACK_CACHE), reply);
+            assertEquals(38, InitOut.minor(reply), "an older kernel's minor");
+            assertEquals(InitOut.ASYNC_READ | InitOut.WRITEBACK_CACHE, InitOut.flags(reply), "never a flag not offered");
+            assertTrue(older.writebackGranted());
+        }
+    }
+
+    @Test
+    void aKernelTooOldIsRefusedAndALaterMajorGetsOurs() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment reply = arena.allocate(256);
+            InitNegotiation n = new InitNegotiation(false, 1 << 20);
+            assertEquals(-Errno.EPROTO.code(), n.answer(initRequest(arena, 7, 30, EVERYTHING), reply));
+            assertEquals(-Errno.EPROTO.code(), n.answer(initRequest(arena, 6, 99, EVERYTHING), reply));
+            assertEquals(InitOut.SIZE, n.answer(initRequest(arena, 8, 0, EVERYTHING), reply));
+            assertEquals(InitOut.MAJOR, reply.get(ValueLayout.JAVA_INT_UNALIGNED, 16), "answered in 7.x: the kernel asks again");
+            assertEquals(0, n.minor(), "nothing agreed yet");
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.nvmfs.fuse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The requests nvmfs serves since it speaks the protocol itself, through a real mount: RENAME2
+ * (renameat2's NOREPLACE and EXCHANGE; WHITEOUT refused), LSEEK (SEEK_DATA/SEEK_HOLE from the
+ * extent map), SYNCFS (durable without an fsync: checked across a kill -9), READDIRPLUS (ls -l's
+ * sizes, and the references it hands the kernel given back: every inode is freed after rm and a
+ * cache drop). Every call runs under a watchdog that aborts the connection if a request goes unanswered.
+ */
+class ProtocolOperationsIT {
+    private static final long K = 1024;
+    private static final long M = 1024 * K;
+    @TempDir
+    static Path dir;
+    static Mounted m;
+
+    @BeforeAll
+    static void mount() throws Exception {
+        m = Mounted.fresh(dir, "256M");
+    }
+
+    @AfterAll
+    static void unmount() throws Exception {
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    @Test
+    void renameat2NoReplaceRefusesAnExistingNameAndExchangeSwapsTwo() throws Exception {
+        try (Watchdog w = m.watchdog(Duration.ofSeconds(30))) {
+            w.run("renameat2 with flags", () -> {
+                Path d = Files.createDirectories(m.mnt.resolve("rename2"));
+                Path a = Files.writeString(d.resolve("a"), "A");
+                Path b = Files.writeString(d.resolve("b"), "B");
+                assertEquals(-Syscalls.EEXIST, Syscalls.renameat2(a, b, Syscalls.RENAME_NOREPLACE));
+                assertEquals("A", Files.readString(a));
+                assertEquals("B", Files.readString(b));
+                Path c = d.resolve("c");
+                assertEquals(0, Syscalls.renameat2(a, c, Syscalls.RENAME_NOREPLACE));
+                assertTrue(Files.notExists(a));
+                assertEquals(0, Syscalls.renameat2(c, b, Syscalls.RENAME_EXCHANGE));
+                assertEquals("B", Files.readString(c));
+                assertEquals("A", Files.readString(b));
+                assertEquals(-Syscalls.ENOENT, Syscalls.renameat2(c, d.resolve("missing"), Syscalls.RENAME_EXCHANGE));
+                assertEquals(-Syscalls.EINVAL, Syscalls.renameat2(c, d.resolve("w"), Syscalls.RENAME_WHITEOUT));
+                assertEquals(-Syscalls.EINVAL, Syscalls.renameat2(c, b, Syscalls.RENAME_NOREPLACE | Syscalls.RENAME_EXCHANGE));
+
+                // A directory and a file change places; the moved directory's ".." follows it.
+                Path sub = Files.createDirectories(d.resolve("sub/inner"));
+                Files.writeString(sub.resolve("x"), "x");
+                Path elsewhere = Files.createDirectories(m.mnt.resolve("elsewhere"));
+                Path file = Files.writeString(elsewhere.resolve("f"), "f");
+                assertEquals(0, Syscalls.renameat2(sub, file, Syscalls.RENAME_EXCHANGE));
+                assertEquals("x", Files.readString(elsewhere.resolve("f/x")));
+                assertEquals("f", Files.readString(d.resolve("sub/inner")));
+                assertEquals(Files.getAttribute(elsewhere, "unix:ino"), Files.getAttribute(elsewhere.resolve("f/.."), "unix:ino"));
+                assertEquals("", m.shOk("ls rename2/sub/inner >/dev/null && cat elsewhere/f/x >/dev/null").err());
+            });
+        }
+    }
+
+    @Test
+    void seekDataAndSeekHoleFollowTheExtents() throws Exception {
+        try (Watchdog w = m.watchdog(Duration.ofSeconds(30))) {
+            w.run("SEEK_DATA and SEEK_HOLE", () -> {
+                Path f = m.mnt.resolve("sparse");
+                m.shOk("dd if=/dev/urandom of=sparse bs=64K seek=16 count=1 conv=notrunc status=none"
+                        + " && dd if=/dev/urandom of=sparse bs=64K seek=48 count=1 conv=notrunc status=none && truncate -s 4M sparse");
+                int fd = Syscalls.open(f, Syscalls.O_RDWR);
+                assertTrue(fd >= 0);
+                try {
+                    Map<String, Long> got = new TreeMap<>();
+                    got.put("data from 0", Syscalls.lseek(fd, 0, Syscalls.SEEK_DATA));
+                    got.put("hole from 0", Syscalls.lseek(fd, 0, Syscalls.SEEK_HOLE));
+                    got.put("hole from 1M", Syscalls.lseek(fd, M, Syscalls.SEEK_HOLE));
+                    got.put("data from 1M+64K", Syscalls.lseek(fd, M + 64 * K, Syscalls.SEEK_DATA));
+                    got.put("data from 1M+10", Syscalls.lseek(fd, M + 10, Syscalls.SEEK_DATA));
+                    got.put("hole from 3M", Syscalls.lseek(fd, 3 * M, Syscalls.SEEK_HOLE));
+                    got.put("data from 3M+64K", Syscalls.lseek(fd, 3 * M + 64 * K, Syscalls.SEEK_DATA));
+                    got.put("hole from 4M-1", Syscalls.lseek(fd, 4 * M - 1, Syscalls.SEEK_HOLE));
+                    got.put("data from 4M", Syscalls.lseek(fd, 4 * M, Syscalls.SEEK_DATA));
+                    Map<String, Long> want = new TreeMap<>(Map.of("data from 0", M, "hole from 0", 0L, "hole from 1M", M + 64 * K,
+                            "data from 1M+64K", 3 * M, "data from 1M+10", M + 10, "hole from 3M", 3 * M + 64 * K,
+                            "data from 3M+64K", (long) -Syscalls.ENXIO, "hole from 4M-1", 4 * M - 1, "data from 4M",
+                            (long) -Syscalls.ENXIO));
+                    assertEquals(want, got);
+
+                    assertEquals(0, Syscalls.fallocate(fd, Syscalls.FALLOC_FL_PUNCH_HOLE | Syscalls.FALLOC_FL_KEEP_SIZE, 3 * M, 64 * K));
+                    assertEquals(-Syscalls.ENXIO, Syscalls.lseek(fd, M + 64 * K, Syscalls.SEEK_DATA), "the punched data is a hole");
+                    assertEquals(M + 64 * K, Syscalls.lseek(fd, M, Syscalls.SEEK_HOLE));
+                } finally {
+                    Syscalls.close(fd);
+                }
+                // What sparse-aware tools make of it: a copy keeps the holes.
+                m.shOk("cp --sparse=always sparse copy && cmp sparse copy");
+                long blocks = Long.parseLong(m.shOk("stat -c %b copy").out().trim());
+                assertTrue(blocks * 512 <= 256 * K, "the copy allocates the data, not the holes: " + blocks + " blocks");
+            });
+        }
+    }
+
+    @Test
+    void syncfsMakesEverythingWrittenDurable() throws Exception {
+        Path sub = dir.resolve("syncfs");
+        Files.createDirectories(sub);
+        Mounted s = Mounted.fresh(sub, "128M", "commit=0");
+        try {
+            s.shOk("head -c 500000 /dev/urandom > a && head -c 3000 /dev/urandom > b && mkdir d && echo hi > d/c"
+                    + " && sha256sum a b d/c > ../sums");
+            int fd = Syscalls.open(s.mnt.resolve("a"), Syscalls.O_RDONLY);
+            assertEquals(0, Syscalls.syncfs(fd));
+            Syscalls.close(fd);
+            ProcessHandle p = ProcessHandle.of(s.mountPid()).orElseThrow();
+            p.destroyForcibly();
+            p.onExit().get(60, TimeUnit.SECONDS);
+            Mounted.run(List.of("fusermount", "-u", s.mnt.toString()));
+            s.mount();
+            s.shOk("sha256sum -c --quiet ../sums");
+        } finally {
+            s.close();
+        }
+    }
+
+    @Test
+    void readdirplusListsAttributesAndTheReferencesItHandsOutComeBack() throws Exception {
+        try (Watchdog w = m.watchdog(Duration.ofSeconds(60))) {
+            w.run("ls -l and rm of 300 files", () -> {
+                long inodesBefore = inodesFree();
+                Path d = Files.createDirectories(m.mnt.resolve("plus"));
+                for (int i = 0; i < 300; i++) {
+                    Files.write(d.resolve("f" + i), new byte[i * 7]);
+                }
+                m.shOk("echo 3 > /proc/sys/vm/drop_caches"); // listings start cold, as ls -l after a while
+                for (String line : m.shOk("ls -l plus | tail -n +2").out().split("\n")) {
+                    String[] f = line.trim().split("\\s+");
+                    int i = Integer.parseInt(f[8].substring(1));
+                    assertEquals(i * 7L, Long.parseLong(f[4]), line);
+                }
+                for (int i = 0; i < 300; i += 37) {
+                    assertEquals(i * 7L, Files.readAttributes(d.resolve("f" + i), BasicFileAttributes.class).size());
+                }
+                m.shOk("rm -r plus && echo 3 > /proc/sys/vm/drop_caches");
+                assertEquals(inodesBefore, inodesFree(), "every inode the listings handed out is freed");
+            });
+        }
+    }
+
+    private static long inodesFree() throws Exception {
+        return Long.parseLong(m.shOk("stat -f -c %d .").out().trim());
+    }
+}

@@ -1,0 +1,113 @@
+package io.nvmfs.fuse;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+
+/**
+ * The system calls the integration tests make on a mount that java.nio cannot: renameat2 with
+ * flags, lseek with SEEK_DATA/SEEK_HOLE, syncfs, fallocate modes. Each returns its result or a
+ * negative errno.
+ */
+final class Syscalls {
+    static final int AT_FDCWD = -100;
+    static final int O_RDONLY = 0;
+    static final int O_RDWR = 2;
+    static final int O_CREAT = 0100;
+    static final int SEEK_DATA = 3;
+    static final int SEEK_HOLE = 4;
+    static final int RENAME_NOREPLACE = 1;
+    static final int RENAME_EXCHANGE = 2;
+    static final int RENAME_WHITEOUT = 4;
+    static final int FALLOC_FL_KEEP_SIZE = 1;
+    static final int FALLOC_FL_PUNCH_HOLE = 2;
+    static final int ENOENT = 2;
+    static final int ENXIO = 6;
+    static final int EEXIST = 17;
+    static final int EINVAL = 22;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final StructLayout STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+    private static final ValueLayout ADDR = ValueLayout.ADDRESS;
+    private static final MethodHandle RENAMEAT2 = handle("renameat2", FunctionDescriptor.of(INT, INT, ADDR, INT, ADDR, INT));
+    private static final MethodHandle OPEN = handle("open", FunctionDescriptor.of(INT, ADDR, INT, INT));
+    private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle LSEEK = handle("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT));
+    private static final MethodHandle SYNCFS = handle("syncfs", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle FALLOCATE = handle("fallocate", FunctionDescriptor.of(INT, INT, INT, LONG, LONG));
+
+    private Syscalls() {}
+
+    private static MethodHandle handle(String name, FunctionDescriptor d) {
+        return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), d, Linker.Option.captureCallState("errno"));
+    }
+
+    private static long result(long r, MemorySegment state) {
+        return r >= 0 ? r : -(int) ERRNO.get(state, 0L);
+    }
+
+    static int renameat2(Path from, Path to, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            return (int) result((int) RENAMEAT2.invokeExact(s, AT_FDCWD, a.allocateFrom(from.toString()), AT_FDCWD,
+                    a.allocateFrom(to.toString()), flags), s);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static int open(Path p, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            return (int) result((int) OPEN.invokeExact(s, a.allocateFrom(p.toString()), flags, 0644), s);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static int close(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            return (int) result((int) CLOSE.invokeExact(s, fd), s);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static long lseek(int fd, long offset, int whence) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            return result((long) LSEEK.invokeExact(s, fd, offset, whence), s);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static int syncfs(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            return (int) result((int) SYNCFS.invokeExact(s, fd), s);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static int fallocate(int fd, int mode, long offset, long length) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            return (int) result((int) FALLOCATE.invokeExact(s, fd, mode, offset, length), s);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}
