@@ -76,6 +76,11 @@ final class Handles {
         }
     }
 
+    /** O_TMPFILE: an open regular file in no directory (see {@link Namespace#createUnnamed}). */
+    NvmFs.Created tmpfile(long parent, int mode, int flags, Caller caller) throws FsException {
+        return Namespace.createUnnamed(nf, parent, mode, caller, n -> newHandle(n, flags));
+    }
+
     private long newHandle(Inode n, int flags) {
         long fh = nextHandle.getAndIncrement();
         n.openHandles++;

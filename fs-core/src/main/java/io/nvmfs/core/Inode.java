@@ -47,6 +47,12 @@ final class Inode {
     int openHandles;
     /** Lazily built index of a directory's entries; null until first needed. */
     Directory directory;
+    /**
+     * An O_TMPFILE file that has never had a name: LINK may give it its first one, although its
+     * nlink is 0 (the kernel refuses that for a file opened with O_EXCL). DRAM only: a crash
+     * frees such a file, as it frees every inode without a name.
+     */
+    boolean linkable;
 
     Inode(long ino) {
         this.ino = ino;

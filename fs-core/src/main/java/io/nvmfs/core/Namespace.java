@@ -35,24 +35,11 @@ final class Namespace {
                 throw new FsException(Errno.EMLINK, "directory " + parent + " has too many subdirectories");
             }
             Growth growth = grow(fs, dir, d, nm);
-            Inode n = new Inode(ino);
-            n.mode = mode;
-            n.nlink = isDir ? 2 : 1;
-            n.uid = caller.uid();
-            n.gid = caller.gid();
-            if ((dir.mode & Mode.S_ISGID) != 0) {
-                n.gid = dir.gid;
-                if (isDir) {
-                    n.mode |= Mode.S_ISGID;
-                }
-            }
-            n.rdev = rdev;
-            n.generation = fs.newGeneration();
-            n.parent = isDir ? parent : 0;
             long[] now = fs.now();
-            for (int t = 0; t < 4; t++) {
-                n.setTime(t, now);
-            }
+            Inode n = newInode(fs, ino, dir, mode, caller, now);
+            n.nlink = isDir ? 2 : 1;
+            n.rdev = rdev;
+            n.parent = isDir ? parent : 0;
             FsCore.AfterCommit after = new FsCore.AfterCommit();
             if (symlinkTarget != null) {
                 FileData.write(fs, n, 0, java.lang.foreign.MemorySegment.ofArray(symlinkTarget), 0, symlinkTarget.length);
@@ -92,6 +79,61 @@ final class Namespace {
         }
     }
 
+    /** A new inode made by {@code caller} in {@code dir}: owner, group (set-group-ID directories pass theirs on), times. */
+    private static Inode newInode(FsCore fs, long ino, Inode dir, int mode, Caller caller, long[] now) {
+        Inode n = new Inode(ino);
+        n.mode = mode;
+        n.uid = caller.uid();
+        n.gid = caller.gid();
+        if ((dir.mode & Mode.S_ISGID) != 0) {
+            n.gid = dir.gid;
+            if (Mode.isDir(mode)) {
+                n.mode |= Mode.S_ISGID;
+            }
+        }
+        n.generation = fs.newGeneration();
+        for (int t = 0; t < 4; t++) {
+            n.setTime(t, now);
+        }
+        return n;
+    }
+
+    /**
+     * O_TMPFILE: a regular file made in {@code parent} (its owner, group and the directory's
+     * existence as create would check them) that no directory names — nlink 0 from the start,
+     * {@link Inode#linkable} until LINK names it. One transaction writes the inode alone; its
+     * last close (with no name and no kernel reference) frees it, and a crash before any LINK
+     * leaves an orphan the next attach frees. {@code open} makes its handle under the same
+     * locks, so nothing can free the file between its commit and its first open.
+     */
+    static NvmFs.Created createUnnamed(NvmFs nf, long parent, int mode, Caller caller,
+            java.util.function.ToLongFunction<Inode> open) throws FsException {
+        FsCore fs = nf.fs;
+        fs.checkWritable();
+        long ino = fs.table.reserve(fs.pg, fs.meta, fs.journal);
+        boolean committed = false;
+        try (var held = fs.locks.writeAll(parent, ino)) {
+            Inode dir = nf.requireDir(fs.inode(parent));
+            if (dir.nlink == 0) {
+                throw new FsException(Errno.ENOENT, "directory " + parent + " has been removed");
+            }
+            Inode n = newInode(fs, ino, dir, Mode.S_IFREG | (mode & Mode.PERMS), caller, fs.now());
+            n.nlink = 0;
+            n.linkable = true;
+            FsCore.AfterCommit after = new FsCore.AfterCommit();
+            Transaction tx = new Transaction();
+            fs.writeInode(tx, n, after);
+            fs.commit(tx, after);
+            committed = true;
+            fs.written(n);
+            return new NvmFs.Created(open.applyAsLong(n), Stat.of(n));
+        } finally {
+            if (!committed) {
+                fs.table.unreserve(ino);
+            }
+        }
+    }
+
     static Stat link(NvmFs nf, long ino, long newParent, byte[] newName) throws FsException {
         FsCore fs = nf.fs;
         fs.checkWritable();
@@ -101,7 +143,7 @@ final class Namespace {
             if (n.isDir()) {
                 throw new FsException(Errno.EPERM, "hard links to directories are not allowed");
             }
-            if (n.nlink == 0) {
+            if (n.nlink == 0 && !n.linkable) {
                 throw new FsException(Errno.ENOENT, "inode " + ino + " has been unlinked");
             }
             if (n.nlink >= NvmFs.MAX_LINKS) {
@@ -133,6 +175,7 @@ final class Namespace {
                 undo(fs, dir, growth);
                 throw e;
             }
+            n.linkable = false; // named now: from here on a file like any other
             d.afterInsert(fs.seg, dir, nm, off, ino);
             fs.written(dir);
             fs.written(n);

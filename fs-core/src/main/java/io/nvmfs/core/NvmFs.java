@@ -601,6 +601,15 @@ public final class NvmFs implements AutoCloseable {
         return handles.create(parent, name, mode, flags, caller);
     }
 
+    /**
+     * O_TMPFILE: a regular file opened with {@code flags}, made by {@code caller} in directory
+     * {@code parent} but named by none (nlink 0) until {@link #link} gives it a name; freed at its
+     * last close if it never gets one, and by the next attach after a crash.
+     */
+    public Created tmpfile(long parent, int mode, int flags, Caller caller) throws FsException {
+        return handles.tmpfile(parent, mode, flags, caller);
+    }
+
     /** Inode of an open handle. */
     public long inodeOf(long fh) throws FsException {
         return handles.inodeOf(fh);

@@ -61,6 +61,7 @@ public final class CrashOps {
             ops.add(new Op("removexattr " + f, (fs, d) -> fs.removexattr(fs.resolve(f), "user.k")));
             ops.add(new Op("fsync " + f, (fs, d) -> sync(fs, d, f, false)));
             ops.add(new Op("fdatasync " + f, (fs, d) -> sync(fs, d, f, true)));
+            ops.add(new Op("tmpfile-link " + f, (fs, d) -> tmpfileLink(fs, f)));
         }
         String[][] pairs = {{"/foo", "/A/bar"}, {"/A/foo", "/B/foo"}, {"/A/foo", "/A/bar"}, {"/B/bar", "/foo"}};
         for (String[] p : pairs) {
@@ -127,6 +128,23 @@ public final class CrashOps {
             fs.fsync(fh, dataOnly);
         } finally {
             fs.release(fh);
+        }
+    }
+
+    /**
+     * The O_TMPFILE idiom for publishing a file whole: write an unnamed file, fsync it, then give
+     * it its name (linkat). A crash before the link leaves no trace; after it, the named file has
+     * all its bytes.
+     */
+    static void tmpfileLink(NvmFs fs, String f) throws FsException {
+        NvmFs.Created c = fs.tmpfile(parent(fs, f), 0640, Handle.O_RDWR, Caller.ROOT);
+        try {
+            byte[] b = pattern(f.length() * 13, 5000);
+            fs.write(c.fh(), 0, MemorySegment.ofArray(b), 0, b.length);
+            fs.fsync(c.fh(), false);
+            fs.link(c.stat().ino(), parent(fs, f), leaf(f));
+        } finally {
+            fs.release(c.fh());
         }
     }
 

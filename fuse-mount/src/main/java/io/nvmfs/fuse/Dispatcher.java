@@ -108,6 +108,7 @@ final class Dispatcher {
             case Opcode.LINK -> ops.link(rq, rp);
             case Opcode.OPEN -> ops.open(rq, rp);
             case Opcode.CREATE -> ops.create(rq, rp);
+            case Opcode.TMPFILE -> ops.tmpfile(rq, rp);
             case Opcode.READ -> ops.read(rq, rp);
             case Opcode.WRITE -> ops.write(rq, rp, s.note);
             case Opcode.FLUSH -> ops.flush(rq, rp);

@@ -246,6 +246,11 @@ final class FsRequests {
     void create(Request rq, Reply rp) throws FsException {
         NvmFs.Created c = fs.create(rq.nodeid(), rq.string(InHeader.SIZE + CreateIn.SIZE), CreateIn.mode(rq.buf),
                 openFlags(CreateIn.flags(rq.buf)), rq.caller());
+        createdAndOpen(rp, c);
+    }
+
+    /** The reply to CREATE and TMPFILE: the entry, then the open handle; both given back if the kernel refuses it. */
+    private void createdAndOpen(Reply rp, NvmFs.Created c) throws FsException {
         fs.remember(c.stat().ino());
         EntryOut.write(rp.buf, Reply.BODY, c.stat(), entryTimeout, attrTimeout);
         OpenOut.write(rp.buf, Reply.BODY + EntryOut.SIZE, c.fh(), OpenOut.KEEP_CACHE);
@@ -253,6 +258,15 @@ final class FsRequests {
             fs.release(c.fh());
             fs.forget(c.stat().ino(), 1);
         }
+    }
+
+    /**
+     * TMPFILE (open with O_TMPFILE): an open regular file in the directory's care but in no
+     * directory, answered as CREATE is (its name in the request is the kernel's placeholder).
+     * linkat gives it a name (LINK); unnamed, it is freed at its last close.
+     */
+    void tmpfile(Request rq, Reply rp) throws FsException {
+        createdAndOpen(rp, fs.tmpfile(rq.nodeid(), CreateIn.mode(rq.buf), openFlags(CreateIn.flags(rq.buf)), rq.caller()));
     }
 
     /**

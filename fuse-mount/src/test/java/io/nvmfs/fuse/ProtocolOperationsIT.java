@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The requests nvmfs serves since it speaks the protocol itself, through a real mount: RENAME2
  * (renameat2's NOREPLACE and EXCHANGE; WHITEOUT refused), LSEEK (SEEK_DATA/SEEK_HOLE from the
- * extent map), SYNCFS (durable without an fsync: checked across a kill -9), READDIRPLUS (ls -l's
+ * extent map), TMPFILE (O_TMPFILE and linkat), SYNCFS (durable without an fsync: checked across a kill -9), READDIRPLUS (ls -l's
  * sizes, and the references it hands the kernel given back: every inode is freed after rm and a
  * cache drop). Every call runs under a watchdog that aborts the connection if a request goes unanswered.
  */
@@ -117,6 +117,36 @@ class ProtocolOperationsIT {
     }
 
     @Test
+    void oTmpfileMakesAnUnnamedFileThatLinkatPublishes() throws Exception {
+        try (Watchdog w = m.watchdog(Duration.ofSeconds(30))) {
+            w.run("O_TMPFILE and linkat", () -> {
+                Path d = Files.createDirectories(m.mnt.resolve("tmpfile"));
+                long inodes = inodesUsed();
+                int fd = Syscalls.open(d, Syscalls.O_TMPFILE | Syscalls.O_RDWR);
+                assertTrue(fd >= 0, "O_TMPFILE: " + fd);
+                assertEquals(5, Syscalls.write(fd, "hello".getBytes()));
+                try (var names = Files.list(d)) {
+                    assertEquals(0, names.count(), "in no directory");
+                }
+                assertEquals(0, Syscalls.linkFd(fd, d.resolve("published")));
+                Syscalls.close(fd);
+                assertEquals("hello", Files.readString(d.resolve("published")));
+                assertEquals(1, Files.getAttribute(d.resolve("published"), "unix:nlink"));
+
+                int excl = Syscalls.open(d, Syscalls.O_TMPFILE | Syscalls.O_RDWR | Syscalls.O_EXCL);
+                assertTrue(excl >= 0);
+                assertEquals(-Syscalls.ENOENT, Syscalls.linkFd(excl, d.resolve("never")), "O_EXCL: never linkable");
+                Syscalls.close(excl);
+                int lost = Syscalls.open(d, Syscalls.O_TMPFILE | Syscalls.O_RDWR);
+                Syscalls.write(lost, new byte[1 << 20]);
+                Syscalls.close(lost);
+                m.shOk("rm tmpfile/published");
+                assertEquals(inodes, inodesUsed(), "the unnamed files are freed at their last close");
+            });
+        }
+    }
+
+    @Test
     void syncfsMakesEverythingWrittenDurable() throws Exception {
         Path sub = dir.resolve("syncfs");
         Files.createDirectories(sub);
@@ -142,7 +172,7 @@ class ProtocolOperationsIT {
     void readdirplusListsAttributesAndTheReferencesItHandsOutComeBack() throws Exception {
         try (Watchdog w = m.watchdog(Duration.ofSeconds(60))) {
             w.run("ls -l and rm of 300 files", () -> {
-                long inodesBefore = inodesFree();
+                long inodesBefore = inodesUsed();
                 Path d = Files.createDirectories(m.mnt.resolve("plus"));
                 for (int i = 0; i < 300; i++) {
                     Files.write(d.resolve("f" + i), new byte[i * 7]);
@@ -157,12 +187,14 @@ class ProtocolOperationsIT {
                     assertEquals(i * 7L, Files.readAttributes(d.resolve("f" + i), BasicFileAttributes.class).size());
                 }
                 m.shOk("rm -r plus && echo 3 > /proc/sys/vm/drop_caches");
-                assertEquals(inodesBefore, inodesFree(), "every inode the listings handed out is freed");
+                assertEquals(inodesBefore, inodesUsed(), "every inode the listings handed out is freed");
             });
         }
     }
 
-    private static long inodesFree() throws Exception {
-        return Long.parseLong(m.shOk("stat -f -c %d .").out().trim());
+    /** Inodes in use, as df -i counts them (total minus free: nvmfs's free count follows its free space). */
+    private static long inodesUsed() throws Exception {
+        String[] f = m.shOk("stat -f -c '%c %d' .").out().trim().split(" ");
+        return Long.parseLong(f[0]) - Long.parseLong(f[1]);
     }
 }

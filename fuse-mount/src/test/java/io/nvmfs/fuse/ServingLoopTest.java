@@ -73,6 +73,7 @@ class ServingLoopTest {
         m.put(Opcode.LINK, rq(Opcode.LINK, ++u, 1).u64(file).string("h").bytes());
         m.put(Opcode.OPEN, rq(Opcode.OPEN, ++u, file).u32(O_RDWR).u32(0).bytes());
         m.put(Opcode.CREATE, rq(Opcode.CREATE, ++u, 1).u32(O_RDWR).u32(0100644).u32(022).u32(0).string("c").bytes());
+        m.put(Opcode.TMPFILE, rq(Opcode.TMPFILE, ++u, 1).u32(O_RDWR).u32(0100600).u32(022).u32(0).string("/").bytes());
         m.put(Opcode.READ, rq(Opcode.READ, ++u, file).u64(fh).u64(0).u32(4096).zeros(20).bytes());
         m.put(Opcode.WRITE, rq(Opcode.WRITE, ++u, file).u64(fh).u64(0).u32(5).zeros(20).raw("hello".getBytes()).bytes());
         m.put(Opcode.FLUSH, rq(Opcode.FLUSH, ++u, file).u64(fh).zeros(16).bytes());
@@ -184,13 +185,16 @@ class ServingLoopTest {
         long a = ca.stat().ino();
         long b = cb.stat().ino();
         long dir = fs.opendir(1);
+        long usedInodes = fs.statfs().files() - fs.statfs().filesFree();
         ScriptedChannel ch = new ScriptedChannel().refuse(error -> error == 0 ? Channel.ENOENT : 0);
         ch.request(rq(Opcode.LOOKUP, 1, 1).string("a").bytes());
         ch.request(rq(Opcode.OPEN, 2, a).u32(O_RDWR).u32(0).bytes());
         ch.request(rq(Opcode.CREATE, 3, 1).u32(O_RDWR).u32(0100644).u32(022).u32(0).string("c").bytes());
         ch.request(rq(Opcode.READDIRPLUS, 4, 1).u64(dir).u64(0).u32(4096).zeros(20).bytes());
+        ch.request(rq(Opcode.TMPFILE, 5, 1).u32(O_RDWR).u32(0100600).u32(022).u32(0).string("/").bytes());
         serve(ch, fs);
         assertEquals(List.of(), ch.sent, "nothing reached the kernel");
+        assertEquals(usedInodes + 1, fs.statfs().files() - fs.statfs().filesFree(), "c is made; the unnamed file is freed");
         long c = fs.lookup(1, "c");
         for (String name : List.of("a", "b", "c")) {
             fs.unlink(1, name);

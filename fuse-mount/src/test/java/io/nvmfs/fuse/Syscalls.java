@@ -21,6 +21,10 @@ final class Syscalls {
     static final int O_RDONLY = 0;
     static final int O_RDWR = 2;
     static final int O_CREAT = 0100;
+    /** O_TMPFILE as open(2) takes it (__O_TMPFILE | O_DIRECTORY). */
+    static final int O_TMPFILE = 020200000;
+    static final int O_EXCL = 0200;
+    static final int AT_SYMLINK_FOLLOW = 0x400;
     static final int SEEK_DATA = 3;
     static final int SEEK_HOLE = 4;
     static final int RENAME_NOREPLACE = 1;
@@ -44,6 +48,8 @@ final class Syscalls {
     private static final MethodHandle CLOSE = handle("close", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle LSEEK = handle("lseek", FunctionDescriptor.of(LONG, INT, LONG, INT));
     private static final MethodHandle SYNCFS = handle("syncfs", FunctionDescriptor.of(INT, INT));
+    private static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
+    private static final MethodHandle LINKAT = handle("linkat", FunctionDescriptor.of(INT, INT, ADDR, INT, ADDR, INT));
     private static final MethodHandle FALLOCATE = handle("fallocate", FunctionDescriptor.of(INT, INT, INT, LONG, LONG));
 
     private Syscalls() {}
@@ -70,6 +76,26 @@ final class Syscalls {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment s = a.allocate(STATE);
             return (int) result((int) OPEN.invokeExact(s, a.allocateFrom(p.toString()), flags, 0644), s);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    static long write(int fd, byte[] data) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            return result((long) WRITE.invokeExact(s, fd, a.allocateFrom(ValueLayout.JAVA_BYTE, data), (long) data.length), s);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** Gives the file open on {@code fd} the name {@code to} (linkat of /proc/self/fd/FD, following it). */
+    static int linkFd(int fd, Path to) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            return (int) result((int) LINKAT.invokeExact(s, AT_FDCWD, a.allocateFrom("/proc/self/fd/" + fd), AT_FDCWD,
+                    a.allocateFrom(to.toString()), AT_SYMLINK_FOLLOW), s);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
