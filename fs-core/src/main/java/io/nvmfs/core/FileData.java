@@ -49,6 +49,52 @@ final class FileData {
         return (int) (end - off);
     }
 
+    /** Zeros to copy where a copy's source has a hole (a heap segment: nothing to free). */
+    private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[64 << 10]);
+    /** The most one write of a copy takes at a time (FileData.write counts in int). */
+    private static final long COPY_CHUNK = 1L << 30;
+
+    /**
+     * copy_file_range: {@code len} bytes of {@code src} from {@code srcOff} to {@code dst} at
+     * {@code dstOff}, clipped at the source's end; returns the bytes copied, short only when space
+     * ran out after some were copied (ENOSPC when none could be). One copy: each run the source
+     * maps is written to the destination straight from the namespace; a hole in the source is
+     * written as zeros. The caller holds both inodes' write locks, and they are different
+     * inodes (a write to {@code dst} then cannot move the pages being read).
+     */
+    static long copy(FsCore fs, Inode src, long srcOff, Inode dst, long dstOff, long len) throws FsException {
+        if (srcOff >= src.size || len <= 0) {
+            return 0;
+        }
+        long end = Math.min(src.size, srcOff + len);
+        long pos = srcOff;
+        try {
+            while (pos < end) {
+                long page = pos >>> 12;
+                int i = src.extents.floor(page);
+                long chunkEnd;
+                int written;
+                if (i >= 0 && page < src.extents.end(i)) {
+                    chunkEnd = Math.min(Math.min(end, src.extents.end(i) << 12), pos + COPY_CHUNK);
+                    written = write(fs, dst, dstOff + (pos - srcOff), fs.seg, physical(src, i, pos), (int) (chunkEnd - pos));
+                } else {
+                    long next = src.extents.nextStart(page);
+                    chunkEnd = Math.min(next == Long.MAX_VALUE ? end : Math.min(end, next << 12), pos + ZEROS.byteSize());
+                    written = write(fs, dst, dstOff + (pos - srcOff), ZEROS, 0, (int) (chunkEnd - pos));
+                }
+                pos += written;
+                if (pos < chunkEnd) {
+                    break; // space ran out part way
+                }
+            }
+        } catch (FsException e) {
+            if (e.errno() != Errno.ENOSPC || pos == srcOff) {
+                throw e;
+            }
+        }
+        return pos - srcOff;
+    }
+
     /**
      * Writes {@code len} bytes of {@code src} at {@code off}. Returns the bytes written; short only
      * when space ran out after some were written (ENOSPC when none could be).

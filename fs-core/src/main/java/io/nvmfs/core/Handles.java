@@ -168,6 +168,67 @@ final class Handles {
         }
     }
 
+    /**
+     * copy_file_range between two open files: {@code len} bytes from {@code fhIn} at
+     * {@code offIn} to {@code fhOut} at {@code offOut}; returns the bytes copied (0 at or past the
+     * source's end). Within one file the ranges must not overlap (EINVAL, as the VFS says), and
+     * the bytes go through DRAM, since writing the destination range may reallocate pages the
+     * source range maps; between two files, straight from one file's pages to the other's.
+     */
+    long copyRange(long fhIn, long offIn, long fhOut, long offOut, long len) throws FsException {
+        Handle in = handle(fhIn);
+        if (!in.readable()) {
+            throw new FsException(Errno.EBADF, "handle " + fhIn + " is not open for reading");
+        }
+        Handle out = writableHandle(fhOut);
+        if (offIn < 0 || offOut < 0 || len < 0) {
+            throw new FsException(Errno.EINVAL, "negative offset or length");
+        }
+        if (in.inode.isDir() || out.inode.isDir()) {
+            throw new FsException(Errno.EISDIR, "copy_file_range of a directory");
+        }
+        Inode src = in.inode;
+        Inode dst = out.inode;
+        try (var held = fs.locks.writeAll(src.ino, dst.ino)) {
+            long copied;
+            if (src.ino == dst.ino) {
+                if (offIn < offOut + len && offOut < offIn + len) {
+                    throw new FsException(Errno.EINVAL, "overlapping ranges in one file");
+                }
+                copied = copyWithin(src, offIn, offOut, len);
+            } else {
+                copied = FileData.copy(fs, src, offIn, dst, offOut, len);
+            }
+            if (copied > 0) {
+                long[] now = fs.now();
+                dst.setTime(Inode.MTIME, now);
+                dst.setTime(Inode.CTIME, now);
+                if (fs.options.sync()) {
+                    fs.commits.sync(dst);
+                }
+            }
+            return copied;
+        }
+    }
+
+    private long copyWithin(Inode n, long offIn, long offOut, long len) throws FsException {
+        byte[] buf = new byte[(int) Math.min(len, 1 << 20)];
+        MemorySegment b = MemorySegment.ofArray(buf);
+        long done = 0;
+        while (done < len) {
+            int got = FileData.read(fs, n, offIn + done, b, 0, (int) Math.min(buf.length, len - done));
+            if (got == 0) {
+                break;
+            }
+            int put = FileData.write(fs, n, offOut + done, b, 0, got);
+            done += put;
+            if (put < got) {
+                break;
+            }
+        }
+        return done;
+    }
+
     /** fsync / fdatasync: the file's data and metadata are durable on return. */
     void fsync(long fh, boolean dataOnly) throws FsException {
         Inode n = handle(fh).inode;

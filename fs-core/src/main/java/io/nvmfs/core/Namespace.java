@@ -1,6 +1,8 @@
 package io.nvmfs.core;
 
 import io.nvmfs.nvmpg.OutOfSpaceException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Operations on names: create, link, remove, rename, and freeing an unlinked inode. Each builds
@@ -36,13 +38,17 @@ final class Namespace {
             }
             Growth growth = grow(fs, dir, d, nm);
             long[] now = fs.now();
-            Inode n = newInode(fs, ino, dir, mode, caller, now);
+            Map<String, byte[]> inherited = new LinkedHashMap<>();
+            Inode n = newInode(fs, ino, dir, symlinkTarget != null ? mode : inheritedMode(fs, dir, mode, caller, inherited), caller, now);
             n.nlink = isDir ? 2 : 1;
             n.rdev = rdev;
             n.parent = isDir ? parent : 0;
             FsCore.AfterCommit after = new FsCore.AfterCommit();
             if (symlinkTarget != null) {
                 FileData.write(fs, n, 0, java.lang.foreign.MemorySegment.ofArray(symlinkTarget), 0, symlinkTarget.length);
+            }
+            if (!inherited.isEmpty()) {
+                Xattrs.store(fs, n, inherited, after); // the page is named by the inode record below: one commit
             }
             Transaction tx = new Transaction();
             long off = d.planInsert(tx, fs, dir, nm, ino, Mode.dtype(mode));
@@ -61,6 +67,9 @@ final class Namespace {
                     fs.releaseAllSpace(n, undoData);
                     undoData.run(fs);
                 }
+                if (n.xattrPage != 0) {
+                    fs.freeQuietly(fs.meta, n.xattrPage, 0);
+                }
                 if (isDir) {
                     dir.nlink--;
                 }
@@ -77,6 +86,28 @@ final class Namespace {
                 fs.table.unreserve(ino);
             }
         }
+    }
+
+    /**
+     * The mode a new inode asked for with {@code mode} gets in {@code dir}: with a default ACL
+     * there, limited by it (the umask does not apply), and the ACLs it inherits put in
+     * {@code inherited} — its access ACL when that says more than the mode, and for a directory
+     * the default ACL itself; without one, limited by the caller's umask (posix_acl_create).
+     */
+    private static int inheritedMode(FsCore fs, Inode dir, int mode, Caller caller, Map<String, byte[]> inherited)
+            throws FsException {
+        byte[] def = dir.xattrPage == 0 ? null : Xattrs.read(fs, dir).get(PosixAcl.DEFAULT);
+        if (def == null) {
+            return mode & ~(caller.umask() & 0777);
+        }
+        PosixAcl.Inherited got = PosixAcl.parse(def).create(mode & 0777);
+        if (got.access() != null) {
+            inherited.put(PosixAcl.ACCESS, got.access().bytes());
+        }
+        if (Mode.isDir(mode)) {
+            inherited.put(PosixAcl.DEFAULT, def);
+        }
+        return (mode & ~0777) | got.mode();
     }
 
     /** A new inode made by {@code caller} in {@code dir}: owner, group (set-group-ID directories pass theirs on), times. */
@@ -117,13 +148,25 @@ final class Namespace {
             if (dir.nlink == 0) {
                 throw new FsException(Errno.ENOENT, "directory " + parent + " has been removed");
             }
-            Inode n = newInode(fs, ino, dir, Mode.S_IFREG | (mode & Mode.PERMS), caller, fs.now());
+            Map<String, byte[]> inherited = new LinkedHashMap<>();
+            Inode n = newInode(fs, ino, dir, inheritedMode(fs, dir, Mode.S_IFREG | (mode & Mode.PERMS), caller, inherited),
+                    caller, fs.now());
             n.nlink = 0;
             n.linkable = true;
             FsCore.AfterCommit after = new FsCore.AfterCommit();
+            if (!inherited.isEmpty()) {
+                Xattrs.store(fs, n, inherited, after);
+            }
             Transaction tx = new Transaction();
             fs.writeInode(tx, n, after);
-            fs.commit(tx, after);
+            try {
+                fs.commit(tx, after);
+            } catch (FsException e) {
+                if (n.xattrPage != 0) {
+                    fs.freeQuietly(fs.meta, n.xattrPage, 0);
+                }
+                throw e;
+            }
             committed = true;
             fs.written(n);
             return new NvmFs.Created(open.applyAsLong(n), Stat.of(n));

@@ -322,7 +322,7 @@ public final class NvmFs implements AutoCloseable {
     }
 
     public Stat chmod(long ino, int mode) throws FsException {
-        return setattr(ino, n -> n.mode = (n.mode & Mode.S_IFMT) | (mode & Mode.PERMS));
+        return xattrs.chmod(ino, mode);
     }
 
     /** Changes owner and/or group; -1 leaves one unchanged. */
@@ -633,6 +633,15 @@ public final class NvmFs implements AutoCloseable {
         handles.flush(fh);
     }
 
+    /**
+     * copy_file_range: up to {@code len} bytes from handle {@code fhIn} at {@code offIn} to handle
+     * {@code fhOut} at {@code offOut}, clipped at the source's end; the bytes copied. Inside the
+     * namespace: one copy from the source's pages to the destination's.
+     */
+    public long copyRange(long fhIn, long offIn, long fhOut, long offOut, long len) throws FsException {
+        return handles.copyRange(fhIn, offIn, fhOut, offOut, len);
+    }
+
     /** Last close of a handle: persists, and frees an unlinked file once nothing holds it open. */
     public void release(long fh) throws FsException {
         handles.release(fh);
@@ -686,7 +695,17 @@ public final class NvmFs implements AutoCloseable {
 
     /** setxattr with XATTR_CREATE (EEXIST if present) / XATTR_REPLACE (ENODATA if absent) / 0. */
     public void setxattr(long ino, String name, byte[] value, int flags) throws FsException {
-        xattrs.setxattr(ino, name, value, flags);
+        xattrs.setxattr(ino, name, value, flags, false);
+    }
+
+    /**
+     * setxattr, where {@code killSgid} says the caller may not keep set-group-ID through setting
+     * an access ACL (it is neither in the file's group nor has CAP_FSETID: the kernel decides and
+     * says so). POSIX ACLs ({@code system.posix_acl_access}, {@code system.posix_acl_default}) are
+     * validated and tied to the mode as {@link PosixAcl} describes.
+     */
+    public void setxattr(long ino, String name, byte[] value, int flags, boolean killSgid) throws FsException {
+        xattrs.setxattr(ino, name, value, flags, killSgid);
     }
 
     /** The value of {@code name}, or null when absent (the cheap answer to the kernel's per-write query). */

@@ -13,8 +13,14 @@ final class XattrCalls {
     }
 
 
-    /** setxattr with XATTR_CREATE (EEXIST if present) / XATTR_REPLACE (ENODATA if absent) / 0. */
-    void setxattr(long ino, String name, byte[] value, int flags) throws FsException {
+    /**
+     * setxattr with XATTR_CREATE (EEXIST if present) / XATTR_REPLACE (ENODATA if absent) / 0.
+     * A POSIX ACL is validated (EINVAL) and stored as the kernel would for a local filesystem:
+     * an access ACL sets the permission bits (owner, mask or group, other) in the same commit,
+     * is not stored when it says no more than those bits, and with {@code killSgid} (the caller
+     * is neither in the file's group nor has CAP_FSETID) takes set-group-ID away.
+     */
+    void setxattr(long ino, String name, byte[] value, int flags, boolean killSgid) throws FsException {
         fs.checkWritable();
         if (value.length > Xattrs.MAX_VALUE) {
             throw new FsException(Errno.E2BIG, "xattr value of " + value.length + " bytes");
@@ -30,8 +36,47 @@ final class XattrCalls {
             if ((flags & Xattrs.XATTR_REPLACE) != 0 && !present) {
                 throw new FsException(Errno.ENODATA, "no xattr '" + name + "'");
             }
+            int mode = n.mode;
+            if (PosixAcl.isAclName(name)) {
+                PosixAcl acl = PosixAcl.parse(value);
+                if (name.equals(PosixAcl.ACCESS)) {
+                    mode = (n.mode & ~0777) | acl.permissionBits();
+                    if (killSgid) {
+                        mode &= ~Mode.S_ISGID;
+                    }
+                    if (!acl.extended()) {
+                        if (attrs.remove(name) == null && mode == n.mode) {
+                            return;
+                        }
+                        changeXattrs(n, attrs, mode);
+                        return;
+                    }
+                }
+                value = acl.bytes();
+            }
             attrs.put(name, value.clone());
-            changeXattrs(n, attrs);
+            changeXattrs(n, attrs, mode);
+        }
+    }
+
+    /**
+     * chmod: the permission bits, and on a file with an access ACL its owner, mask (or group) and
+     * other entries with them, in one commit (the kernel's posix_acl_chmod).
+     */
+    Stat chmod(long ino, int mode) throws FsException {
+        fs.checkWritable();
+        try (var held = fs.locks.writeAll(ino)) {
+            Inode n = fs.inode(ino);
+            int newMode = (n.mode & Mode.S_IFMT) | (mode & Mode.PERMS);
+            var attrs = n.xattrPage == 0 ? null : Xattrs.read(fs, n);
+            byte[] access = attrs == null ? null : attrs.get(PosixAcl.ACCESS);
+            if (access == null) {
+                fs.commits.changeAttributes(n, m -> m.mode = newMode);
+            } else {
+                attrs.put(PosixAcl.ACCESS, PosixAcl.parse(access).chmod(newMode).bytes());
+                changeXattrs(n, attrs, newMode);
+            }
+            return Stat.of(n);
         }
     }
 
@@ -99,14 +144,17 @@ final class XattrCalls {
             if (attrs.remove(name) == null) {
                 throw new FsException(Errno.ENODATA, "no xattr '" + name + "'");
             }
-            changeXattrs(n, attrs);
+            changeXattrs(n, attrs, n.mode);
         }
     }
 
-    private void changeXattrs(Inode n, java.util.Map<String, byte[]> attrs) throws FsException {
+    /** Stores {@code attrs} as {@code n}'s attributes and sets its {@code mode}, in one commit; on failure neither changes. */
+    private void changeXattrs(Inode n, java.util.Map<String, byte[]> attrs, int mode) throws FsException {
         FsCore.AfterCommit after = new FsCore.AfterCommit();
         long old = n.xattrPage;
+        int oldMode = n.mode;
         Xattrs.store(fs, n, attrs, after);
+        n.mode = mode;
         n.setTime(Inode.CTIME, fs.now());
         try {
             fs.commits.commit(n, after);
@@ -115,6 +163,7 @@ final class XattrCalls {
                 fs.freeQuietly(fs.meta, n.xattrPage, 0);
             }
             n.xattrPage = old;
+            n.mode = oldMode;
             throw e;
         }
     }

@@ -42,6 +42,10 @@ final class Xattrs {
             if (writing && !Mode.isReg(n.mode) && !n.isDir()) {
                 throw new FsException(Errno.EPERM, "user.* attributes only on regular files and directories");
             }
+        } else if (PosixAcl.isAclName(name)) {
+            if (writing && name.equals(PosixAcl.DEFAULT) && !n.isDir()) {
+                throw new FsException(Errno.EACCES, "a default ACL is for directories only");
+            }
         } else if (!name.startsWith("trusted.") && !name.startsWith("security.")) {
             throw new FsException(Errno.EOPNOTSUPP, "xattr namespace of '" + name + "' is not supported");
         }

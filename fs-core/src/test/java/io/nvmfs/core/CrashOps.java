@@ -84,6 +84,17 @@ public final class CrashOps {
         ops.add(new Op("symlink /A/s", (fs, d) -> fs.symlink(fs.resolve("/A"), "s", "../foo", Caller.ROOT)));
         ops.add(new Op("symlink /s", (fs, d) -> fs.symlink(fs.root(), "s", "A/" + "x".repeat(200), Caller.ROOT)));
         ops.add(new Op("setxattr-big /A", (fs, d) -> fs.setxattr(fs.resolve("/A"), "user.big", pattern(3, 2000), 0)));
+        // POSIX ACLs: a default ACL that creates in /A then inherit (mode and xattrs in the
+        // create's one commit), and an access ACL set with the mode and moved by chmod.
+        ops.add(new Op("acl-default /A", (fs, d) -> fs.setxattr(fs.resolve("/A"), PosixAcl.DEFAULT, PosixAclTest.acl(
+                PosixAcl.USER_OBJ, 7, -1, PosixAcl.USER, 6, 1000, PosixAcl.GROUP_OBJ, 5, -1, PosixAcl.MASK, 7, -1,
+                PosixAcl.OTHER, 0, -1), 0)));
+        for (String f : List.of("/foo", "/A/foo")) {
+            ops.add(new Op("acl-access " + f, (fs, d) -> fs.setxattr(fs.resolve(f), PosixAcl.ACCESS, PosixAclTest.acl(
+                    PosixAcl.USER_OBJ, 6, -1, PosixAcl.GROUP_OBJ, 4, -1, PosixAcl.GROUP, 6, 100, PosixAcl.MASK, 6, -1,
+                    PosixAcl.OTHER, 4, -1), 0)));
+            ops.add(new Op("chmod " + f, (fs, d) -> fs.chmod(fs.resolve(f), 0604)));
+        }
         ops.add(new Op("fsync /A", (fs, d) -> { fs.releasedir(fs.opendir(fs.resolve("/A"))); }));
         ops.add(new Op("sync", (fs, d) -> fs.flush()));
         return ops;

@@ -116,13 +116,14 @@ final class Dispatcher {
             case Opcode.FSYNC -> ops.fsync(rq, rp);
             case Opcode.FALLOCATE -> ops.fallocate(rq, rp, s.note);
             case Opcode.LSEEK -> ops.lseek(rq, rp);
+            case Opcode.COPY_FILE_RANGE -> ops.copyFileRange(rq, rp);
             case Opcode.OPENDIR -> ops.opendir(rq, rp);
             case Opcode.READDIR -> ops.readdir(rq, rp);
             case Opcode.READDIRPLUS -> ops.readdirplus(rq, rp, s.inodes);
             case Opcode.RELEASEDIR -> ops.releasedir(rq, rp);
             case Opcode.FSYNCDIR -> ops.fsyncdir(rp);
             case Opcode.STATFS -> ops.statfs(rp);
-            case Opcode.SETXATTR -> ops.setxattr(rq, rp);
+            case Opcode.SETXATTR -> ops.setxattr(rq, rp, s.note);
             case Opcode.GETXATTR -> ops.getxattr(rq, rp);
             case Opcode.LISTXATTR -> ops.listxattr(rq, rp);
             case Opcode.REMOVEXATTR -> ops.removexattr(rq, rp);

@@ -8,6 +8,7 @@ import io.nvmfs.core.Stat;
 import io.nvmfs.core.Times;
 import io.nvmfs.fuse.protocol.AccessIn;
 import io.nvmfs.fuse.protocol.AttrOut;
+import io.nvmfs.fuse.protocol.CopyFileRangeIn;
 import io.nvmfs.fuse.protocol.CreateIn;
 import io.nvmfs.fuse.protocol.Dirent;
 import io.nvmfs.fuse.protocol.DirentPlus;
@@ -17,6 +18,7 @@ import io.nvmfs.fuse.protocol.FileHandleIn;
 import io.nvmfs.fuse.protocol.ForgetIn;
 import io.nvmfs.fuse.protocol.GetxattrOut;
 import io.nvmfs.fuse.protocol.InHeader;
+import io.nvmfs.fuse.protocol.InitOut;
 import io.nvmfs.fuse.protocol.LinkIn;
 import io.nvmfs.fuse.protocol.LseekIn;
 import io.nvmfs.fuse.protocol.MkdirIn;
@@ -52,6 +54,7 @@ final class FsRequests {
     /** The SETATTR bits that set something (libfuse 2's set); a SETATTR with none of them is a chown(-1, -1). */
     private static final int SETS = SetattrIn.MODE | SetattrIn.UID | SetattrIn.GID | SetattrIn.SIZE_BIT | SetattrIn.ATIME
             | SetattrIn.MTIME | SetattrIn.ATIME_NOW | SetattrIn.MTIME_NOW;
+    private static final String ACL_PREFIX = "system.posix_acl_";
     /** Entries fs-core is asked for at a time while a listing reply fills. */
     private static final int LIST_BATCH = 128;
 
@@ -128,11 +131,12 @@ final class FsRequests {
 
     void mknod(Request rq, Reply rp) throws FsException {
         entry(rp, fs.mknod(rq.nodeid(), rq.string(InHeader.SIZE + MknodIn.SIZE), MknodIn.mode(rq.buf),
-                Integer.toUnsignedLong(MknodIn.rdev(rq.buf)), rq.caller()));
+                Integer.toUnsignedLong(MknodIn.rdev(rq.buf)), rq.caller(MknodIn.umask(rq.buf))));
     }
 
     void mkdir(Request rq, Reply rp) throws FsException {
-        entry(rp, fs.mkdir(rq.nodeid(), rq.string(InHeader.SIZE + MkdirIn.SIZE), MkdirIn.mode(rq.buf), rq.caller()));
+        entry(rp, fs.mkdir(rq.nodeid(), rq.string(InHeader.SIZE + MkdirIn.SIZE), MkdirIn.mode(rq.buf),
+                rq.caller(MkdirIn.umask(rq.buf))));
     }
 
     void symlink(Request rq, Reply rp) throws FsException {
@@ -245,7 +249,7 @@ final class FsRequests {
 
     void create(Request rq, Reply rp) throws FsException {
         NvmFs.Created c = fs.create(rq.nodeid(), rq.string(InHeader.SIZE + CreateIn.SIZE), CreateIn.mode(rq.buf),
-                openFlags(CreateIn.flags(rq.buf)), rq.caller());
+                openFlags(CreateIn.flags(rq.buf)), rq.caller(CreateIn.umask(rq.buf)));
         createdAndOpen(rp, c);
     }
 
@@ -266,7 +270,8 @@ final class FsRequests {
      * linkat gives it a name (LINK); unnamed, it is freed at its last close.
      */
     void tmpfile(Request rq, Reply rp) throws FsException {
-        createdAndOpen(rp, fs.tmpfile(rq.nodeid(), CreateIn.mode(rq.buf), openFlags(CreateIn.flags(rq.buf)), rq.caller()));
+        createdAndOpen(rp, fs.tmpfile(rq.nodeid(), CreateIn.mode(rq.buf), openFlags(CreateIn.flags(rq.buf)),
+                rq.caller(CreateIn.umask(rq.buf))));
     }
 
     /**
@@ -339,6 +344,22 @@ final class FsRequests {
         }
         fs.fallocate(FallocateIn.fh(rq.buf), FallocateIn.mode(rq.buf), FallocateIn.offset(rq.buf), FallocateIn.length(rq.buf));
         rp.ok();
+    }
+
+    /**
+     * COPY_FILE_RANGE: the bytes go from one file's pages to the other's inside the namespace,
+     * never through the kernel or a FUSE buffer. The kernel caps len below 4 GiB, so the count
+     * fits the reply's u32.
+     */
+    void copyFileRange(Request rq, Reply rp) throws FsException {
+        if (CopyFileRangeIn.flags(rq.buf) != 0) {
+            throw new FsException(Errno.EINVAL, "copy_file_range flags " + CopyFileRangeIn.flags(rq.buf));
+        }
+        long len = Math.min(CopyFileRangeIn.len(rq.buf), 0xffff_f000L);
+        long copied = fs.copyRange(CopyFileRangeIn.fhIn(rq.buf), CopyFileRangeIn.offIn(rq.buf), CopyFileRangeIn.fhOut(rq.buf),
+                CopyFileRangeIn.offOut(rq.buf), len);
+        WriteOut.write(rp.buf, Reply.BODY, (int) copied);
+        rp.send(WriteOut.SIZE);
     }
 
     /** LSEEK: SEEK_DATA and SEEK_HOLE from the file's extent map (the kernel answers the other whences). */
@@ -459,15 +480,24 @@ final class FsRequests {
 
     // ------------------------------------------------------------------ extended attributes
 
-    void setxattr(Request rq, Reply rp) throws FsException {
-        int nameAt = InHeader.SIZE + XattrIn.SIZE;
+    /**
+     * SETXATTR. A POSIX ACL set here may change the mode (fs-core ties the two), which the kernel
+     * may have cached: its attributes are marked stale.
+     */
+    void setxattr(Request rq, Reply rp, MemorySegment note) throws FsException {
+        boolean ext = init.granted(InitOut.SETXATTR_EXT);
+        int nameAt = InHeader.SIZE + (ext ? XattrIn.EXT_SIZE : XattrIn.SIZE);
         int nameEnd = rq.nul(nameAt);
         int size = XattrIn.size(rq.buf);
         if (size < 0 || nameEnd + 1 + (long) size > rq.length()) {
             throw new IllegalArgumentException("SETXATTR value of " + size + " bytes in a request of " + rq.length());
         }
         String name = new String(rq.bytes(nameAt, nameEnd), java.nio.charset.StandardCharsets.UTF_8);
-        fs.setxattr(rq.nodeid(), name, rq.bytes(nameEnd + 1, nameEnd + 1 + size), XattrIn.flags(rq.buf));
+        boolean killSgid = ext && (XattrIn.setxattrFlags(rq.buf) & XattrIn.ACL_KILL_SGID) != 0;
+        fs.setxattr(rq.nodeid(), name, rq.bytes(nameEnd + 1, nameEnd + 1 + size), XattrIn.flags(rq.buf), killSgid);
+        if (name.startsWith(ACL_PREFIX)) {
+            attributesChanged(rp, note, rq.nodeid());
+        }
         rp.ok();
     }
 

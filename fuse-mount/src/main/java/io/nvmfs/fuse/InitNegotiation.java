@@ -20,7 +20,8 @@ import java.lang.foreign.MemorySegment;
  * <li>PARALLEL_DIROPS: LOOKUP and READDIR in one directory run concurrently (fs-core's lookups
  *     and listings take the directory's lock shared);</li>
  * <li>DO_READDIRPLUS with READDIRPLUS_AUTO: a listing the kernel expects to be followed by stats
- *     (ls -l) carries each entry's attributes, saving a LOOKUP per entry.</li>
+ *     (ls -l) carries each entry's attributes, saving a LOOKUP per entry;</li>
+ * <li>POSIX_ACL with DONT_MASK and SETXATTR_EXT, all three or none ({@link #ACLS}).</li>
  * </ul>
  * Taken on request: the writeback cache (-o writeback_cache), which changes what a handle may be
  * asked to do ({@link FsRequests#openFlags}). A kernel that speaks major 7 below minor 31 is
@@ -33,6 +34,13 @@ final class InitNegotiation {
     private static final int PAGE = 4096;
     private static final long ALWAYS = InitOut.ASYNC_READ | InitOut.BIG_WRITES | InitOut.MAX_PAGES
             | InitOut.HANDLE_KILLPRIV_V2 | InitOut.PARALLEL_DIROPS | InitOut.DO_READDIRPLUS | InitOut.READDIRPLUS_AUTO;
+
+    /**
+     * POSIX ACLs: the kernel enforces them (default_permissions) and asks for them by GETXATTR;
+     * nvmfs stores them and applies them at create, so the kernel must leave the umask to nvmfs
+     * (DONT_MASK), and tell it when setting an access ACL must take set-group-ID away (SETXATTR_EXT).
+     */
+    private static final long ACLS = InitOut.POSIX_ACL | InitOut.DONT_MASK | InitOut.SETXATTR_EXT;
 
     private final boolean writebackCache;
     private final int maxWrite;
@@ -69,6 +77,9 @@ final class InitNegotiation {
         long offered = InitIn.flags(req);
         long want = ALWAYS | (writebackCache ? InitOut.WRITEBACK_CACHE : 0);
         long take = offered & want;
+        if ((offered & ACLS) == ACLS) {
+            take |= ACLS; // POSIX ACLs need both: the umask must be nvmfs's to apply, a default ACL replacing it
+        }
         if ((offered & InitOut.INIT_EXT) != 0) {
             take |= InitOut.INIT_EXT;
         }

@@ -55,6 +55,11 @@ final class Request {
         return new Caller(uid(), gid());
     }
 
+    /** The caller, with the umask a create request carries (the kernel leaves it to nvmfs: FUSE_DONT_MASK). */
+    Caller caller(int umask) {
+        return new Caller(uid(), gid(), umask);
+    }
+
     /**
      * Where the NUL ending the string at {@code from} is. A string the request does not end is
      * malformed: IllegalArgumentException, which the dispatcher answers EIO.

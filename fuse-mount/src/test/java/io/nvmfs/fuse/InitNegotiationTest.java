@@ -36,7 +36,9 @@ class InitNegotiationTest {
                 assertTrue((flags & f) != 0, "takes " + Long.toHexString(f));
             }
             assertEquals(0, flags & InitOut.WRITEBACK_CACHE, "the writeback cache only when asked");
-            assertEquals(0, flags & (InitOut.POSIX_ACL | InitOut.HANDLE_KILLPRIV | InitOut.NO_OPEN_SUPPORT),
+            long acls = InitOut.POSIX_ACL | InitOut.DONT_MASK | InitOut.SETXATTR_EXT;
+            assertEquals(acls, flags & acls, "POSIX ACLs, with the umask left to nvmfs");
+            assertEquals(0, flags & (InitOut.HANDLE_KILLPRIV | InitOut.NO_OPEN_SUPPORT | InitOut.EXPORT_SUPPORT),
                     "nothing nvmfs does not do");
             assertEquals(1 << 20, InitOut.maxWrite(reply));
             assertEquals(256, InitOut.maxPages(reply));
@@ -47,6 +49,8 @@ class InitNegotiationTest {
             assertEquals(38, InitOut.minor(reply), "an older kernel's minor");
             assertEquals(InitOut.ASYNC_READ | InitOut.WRITEBACK_CACHE, InitOut.flags(reply), "never a flag not offered");
             assertTrue(older.writebackGranted());
+            older.answer(initRequest(arena, 7, 38, InitOut.POSIX_ACL | InitOut.SETXATTR_EXT), reply);
+            assertEquals(0, InitOut.flags(reply), "no ACLs unless the umask can be left to nvmfs");
         }
     }
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The requests nvmfs serves since it speaks the protocol itself, through a real mount: RENAME2
  * (renameat2's NOREPLACE and EXCHANGE; WHITEOUT refused), LSEEK (SEEK_DATA/SEEK_HOLE from the
- * extent map), TMPFILE (O_TMPFILE and linkat), SYNCFS (durable without an fsync: checked across a kill -9), READDIRPLUS (ls -l's
+ * extent map), TMPFILE (O_TMPFILE and linkat), COPY_FILE_RANGE, SYNCFS (durable without an fsync: checked across a kill -9), READDIRPLUS (ls -l's
  * sizes, and the references it hands the kernel given back: every inode is freed after rm and a
  * cache drop). Every call runs under a watchdog that aborts the connection if a request goes unanswered.
  */
@@ -142,6 +142,28 @@ class ProtocolOperationsIT {
                 Syscalls.close(lost);
                 m.shOk("rm tmpfile/published");
                 assertEquals(inodes, inodesUsed(), "the unnamed files are freed at their last close");
+            });
+        }
+    }
+
+    @Test
+    void copyFileRangeCopiesInsideTheFilesystem() throws Exception {
+        try (Watchdog w = m.watchdog(Duration.ofSeconds(30))) {
+            w.run("copy_file_range", () -> {
+                Path d = Files.createDirectories(m.mnt.resolve("copyrange"));
+                m.shOk("head -c 3000000 /dev/urandom > copyrange/src && truncate -s 5M copyrange/src && printf xyz > copyrange/dst");
+                int in = Syscalls.open(d.resolve("src"), Syscalls.O_RDONLY);
+                int out = Syscalls.open(d.resolve("dst"), Syscalls.O_RDWR);
+                assertEquals(2 * M, Syscalls.copyFileRange(in, M, out, 1, 2 * M));
+                assertEquals(5 * M - 4 * M, Syscalls.copyFileRange(in, 4 * M, out, 3 * M, 10 * M), "clipped at the source's end");
+                assertEquals(0, Syscalls.copyFileRange(in, 6 * M, out, 0, M), "nothing past the end");
+                Syscalls.close(in);
+                Syscalls.close(out);
+                m.shOk("cmp -n 1 copyrange/dst <(printf x) && cmp -i 1048576:1 -n 2097152 copyrange/src copyrange/dst"
+                        + " && cmp -i 4194304:3145728 copyrange/src copyrange/dst && test $(stat -c %s copyrange/dst) = 4194304");
+                String stats = Mounted.nvmfs("stats", m.mnt.toString()).out();
+                assertTrue(stats.matches("(?s).*copy_file_range +[1-9].*"), "served by nvmfs, not by the kernel's fallback:\n" + stats);
+                m.shOk("cp copyrange/src copyrange/cp && cmp copyrange/src copyrange/cp");
             });
         }
     }

@@ -79,6 +79,8 @@ class ServingLoopTest {
         m.put(Opcode.FLUSH, rq(Opcode.FLUSH, ++u, file).u64(fh).zeros(16).bytes());
         m.put(Opcode.FSYNC, rq(Opcode.FSYNC, ++u, file).u64(fh).u32(0).u32(0).bytes());
         m.put(Opcode.FALLOCATE, rq(Opcode.FALLOCATE, ++u, file).u64(fh).u64(0).u64(8192).u32(0).u32(0).bytes());
+        m.put(Opcode.COPY_FILE_RANGE, rq(Opcode.COPY_FILE_RANGE, ++u, file).u64(fh).u64(0).u64(file).u64(fh).u64(8192).u64(5)
+                .u64(0).bytes());
         m.put(Opcode.LSEEK, rq(Opcode.LSEEK, ++u, file).u64(fh).u64(0).u32(4).u32(0).bytes());
         m.put(Opcode.RELEASE, rq(Opcode.RELEASE, ++u, file).u64(fh).zeros(16).bytes());
         m.put(Opcode.OPENDIR, rq(Opcode.OPENDIR, ++u, 1).u32(0).u32(0).bytes());

@@ -50,6 +50,8 @@ final class Syscalls {
     private static final MethodHandle SYNCFS = handle("syncfs", FunctionDescriptor.of(INT, INT));
     private static final MethodHandle WRITE = handle("write", FunctionDescriptor.of(LONG, INT, ADDR, LONG));
     private static final MethodHandle LINKAT = handle("linkat", FunctionDescriptor.of(INT, INT, ADDR, INT, ADDR, INT));
+    private static final MethodHandle COPY_FILE_RANGE = handle("copy_file_range",
+            FunctionDescriptor.of(LONG, INT, ADDR, INT, ADDR, LONG, INT));
     private static final MethodHandle FALLOCATE = handle("fallocate", FunctionDescriptor.of(INT, INT, INT, LONG, LONG));
 
     private Syscalls() {}
@@ -96,6 +98,18 @@ final class Syscalls {
             MemorySegment s = a.allocate(STATE);
             return (int) result((int) LINKAT.invokeExact(s, AT_FDCWD, a.allocateFrom("/proc/self/fd/" + fd), AT_FDCWD,
                     a.allocateFrom(to.toString()), AT_SYMLINK_FOLLOW), s);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** copy_file_range(2) of {@code len} bytes from {@code in} at {@code offIn} to {@code out} at {@code offOut}. */
+    static long copyFileRange(int in, long offIn, int out, long offOut, long len) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            MemorySegment pin = a.allocateFrom(LONG, offIn);
+            MemorySegment pout = a.allocateFrom(LONG, offOut);
+            return result((long) COPY_FILE_RANGE.invokeExact(s, in, pin, out, pout, len, 0), s);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

@@ -9,7 +9,7 @@ import java.lang.foreign.ValueLayout;
  * <pre>
  *  off size field
  *    0   4  flags        open(2)'s flags
- *    4   4  mode         the umask already applied
+ *    4   4  mode         the umask applied unless FUSE_DONT_MASK
  *    8   4  umask
  *   12   4  open_flags   FUSE_OPEN_KILL_SUIDGID (1)
  *   16      name
@@ -28,5 +28,9 @@ public final class CreateIn {
 
     public static int mode(MemorySegment req) {
         return req.get(I, AT + 4);
+    }
+
+    public static int umask(MemorySegment req) {
+        return req.get(I, AT + 8);
     }
 }

@@ -8,7 +8,7 @@ import java.lang.foreign.ValueLayout;
  *
  * <pre>
  *  off size field
- *    0   4  mode    permission bits, the umask already applied
+ *    0   4  mode    permission bits, the umask applied unless FUSE_DONT_MASK
  *    4   4  umask
  *    8      name
  * </pre>

@@ -8,7 +8,7 @@ import java.lang.foreign.ValueLayout;
  *
  * <pre>
  *  off size field
- *    0   4  mode     type and permission bits, the umask already applied (no FUSE_DONT_MASK)
+ *    0   4  mode     type and permission bits, the umask applied unless FUSE_DONT_MASK
  *    4   4  rdev     new_encode_dev form
  *    8   4  umask
  *   12   4  padding
