@@ -101,8 +101,23 @@ final class FsRequests {
 
     // ------------------------------------------------------------------ names
 
+    /**
+     * LOOKUP. Besides names in directories, the kernel asks for "." of any inode (a file handle
+     * of open_by_handle_at whose inode it has forgotten: EXPORT_SUPPORT) and ".." of a directory
+     * (to reconnect one found that way). "." of a file nothing names any more is ENOENT, which
+     * the kernel reports as ESTALE; the generation in the entry lets it tell a reused number.
+     */
     void lookup(Request rq, Reply rp) throws FsException {
-        entry(rp, fs.getattr(fs.lookup(rq.nodeid(), rq.string(InHeader.SIZE))));
+        byte[] name = rq.string(InHeader.SIZE);
+        if (name.length == 1 && name[0] == '.') {
+            Stat st = fs.getattr(rq.nodeid());
+            if (st.nlink() == 0) {
+                throw new FsException(Errno.ENOENT, "inode " + rq.nodeid() + " has no name");
+            }
+            entry(rp, st);
+            return;
+        }
+        entry(rp, fs.getattr(fs.lookup(rq.nodeid(), name)));
     }
 
     /** FORGET has no answer: the kernel gives back nlookup references; an unlinked file nothing else holds is freed now. */

@@ -32,13 +32,14 @@ class InitNegotiationTest {
             assertEquals(InitOut.MINOR, InitOut.minor(reply), "a newer kernel speaks nvmfs's minor");
             long flags = InitOut.flags(reply);
             for (long f : new long[] {InitOut.ASYNC_READ, InitOut.BIG_WRITES, InitOut.MAX_PAGES, InitOut.HANDLE_KILLPRIV_V2,
-                InitOut.PARALLEL_DIROPS, InitOut.DO_READDIRPLUS, InitOut.READDIRPLUS_AUTO}) {
+                InitOut.PARALLEL_DIROPS, InitOut.DO_READDIRPLUS, InitOut.READDIRPLUS_AUTO, InitOut.CACHE_SYMLINKS,
+                InitOut.EXPORT_SUPPORT}) {
                 assertTrue((flags & f) != 0, "takes " + Long.toHexString(f));
             }
             assertEquals(0, flags & InitOut.WRITEBACK_CACHE, "the writeback cache only when asked");
             long acls = InitOut.POSIX_ACL | InitOut.DONT_MASK | InitOut.SETXATTR_EXT;
             assertEquals(acls, flags & acls, "POSIX ACLs, with the umask left to nvmfs");
-            assertEquals(0, flags & (InitOut.HANDLE_KILLPRIV | InitOut.NO_OPEN_SUPPORT | InitOut.EXPORT_SUPPORT),
+            assertEquals(0, flags & (InitOut.HANDLE_KILLPRIV | InitOut.NO_OPEN_SUPPORT | InitOut.ATOMIC_O_TRUNC),
                     "nothing nvmfs does not do");
             assertEquals(1 << 20, InitOut.maxWrite(reply));
             assertEquals(256, InitOut.maxPages(reply));

@@ -168,6 +168,42 @@ class ProtocolOperationsIT {
         }
     }
 
+    /**
+     * File handles outlive the kernel's memory of the inode (EXPORT_SUPPORT): after a cache drop
+     * the kernel asks nvmfs for "." of the handle's node (and ".." to reconnect a directory); a
+     * handle of a removed file is stale.
+     */
+    @Test
+    void openByHandleAtFindsInodesTheKernelForgot() throws Exception {
+        try (Watchdog w = m.watchdog(Duration.ofSeconds(30))) {
+            w.run("open_by_handle_at", () -> {
+                Path d = Files.createDirectories(m.mnt.resolve("handles/deep"));
+                Path f = Files.writeString(d.resolve("f"), "by handle");
+                byte[] fileHandle = Syscalls.nameToHandle(f);
+                byte[] dirHandle = Syscalls.nameToHandle(d);
+                int mountFd = Syscalls.open(m.mnt, Syscalls.O_RDONLY | Syscalls.O_DIRECTORY);
+                try {
+                    m.shOk("echo 3 > /proc/sys/vm/drop_caches");
+                    int fd = Syscalls.openByHandle(mountFd, fileHandle, Syscalls.O_RDONLY);
+                    assertTrue(fd >= 0, "open_by_handle_at after the kernel forgot the file: " + fd);
+                    assertEquals("by handle", new String(Syscalls.pread(fd, 100, 0)));
+                    Syscalls.close(fd);
+                    m.shOk("echo 3 > /proc/sys/vm/drop_caches");
+                    int dfd = Syscalls.openByHandle(mountFd, dirHandle, Syscalls.O_RDONLY | Syscalls.O_DIRECTORY);
+                    assertTrue(dfd >= 0, "a directory by handle: " + dfd);
+                    assertEquals(m.mnt.resolve("handles/deep").toString(), Files.readSymbolicLink(Path.of("/proc/self/fd/" + dfd)).toString(),
+                            "reconnected to its path through '..'");
+                    Syscalls.close(dfd);
+                    Files.delete(f);
+                    m.shOk("echo 3 > /proc/sys/vm/drop_caches");
+                    assertEquals(-Syscalls.ESTALE, Syscalls.openByHandle(mountFd, fileHandle, Syscalls.O_RDONLY), "a removed file");
+                } finally {
+                    Syscalls.close(mountFd);
+                }
+            });
+        }
+    }
+
     @Test
     void syncfsMakesEverythingWrittenDurable() throws Exception {
         Path sub = dir.resolve("syncfs");

@@ -36,6 +36,10 @@ final class Syscalls {
     static final int ENXIO = 6;
     static final int EEXIST = 17;
     static final int EINVAL = 22;
+    static final int ESTALE = 116;
+    static final int O_DIRECTORY = 0200000;
+    /** MAX_HANDLE_SZ: the bytes a struct file_handle may carry. */
+    private static final int MAX_HANDLE = 128;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout STATE = Linker.Option.captureStateLayout();
@@ -52,6 +56,9 @@ final class Syscalls {
     private static final MethodHandle LINKAT = handle("linkat", FunctionDescriptor.of(INT, INT, ADDR, INT, ADDR, INT));
     private static final MethodHandle COPY_FILE_RANGE = handle("copy_file_range",
             FunctionDescriptor.of(LONG, INT, ADDR, INT, ADDR, LONG, INT));
+    private static final MethodHandle NAME_TO_HANDLE_AT = handle("name_to_handle_at", FunctionDescriptor.of(INT, INT, ADDR, ADDR, ADDR, INT));
+    private static final MethodHandle OPEN_BY_HANDLE_AT = handle("open_by_handle_at", FunctionDescriptor.of(INT, INT, ADDR, INT));
+    private static final MethodHandle PREAD = handle("pread", FunctionDescriptor.of(LONG, INT, ADDR, LONG, LONG));
     private static final MethodHandle FALLOCATE = handle("fallocate", FunctionDescriptor.of(INT, INT, INT, LONG, LONG));
 
     private Syscalls() {}
@@ -110,6 +117,51 @@ final class Syscalls {
             MemorySegment pin = a.allocateFrom(LONG, offIn);
             MemorySegment pout = a.allocateFrom(LONG, offOut);
             return result((long) COPY_FILE_RANGE.invokeExact(s, in, pin, out, pout, len, 0), s);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** name_to_handle_at(2): the struct file_handle (handle_bytes u32, handle_type i32, f_handle) of {@code p}. */
+    static byte[] nameToHandle(Path p) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            MemorySegment h = a.allocate(8 + MAX_HANDLE, 8);
+            h.set(INT, 0, MAX_HANDLE);
+            int r = (int) NAME_TO_HANDLE_AT.invokeExact(s, AT_FDCWD, a.allocateFrom(p.toString()), h, a.allocate(INT), 0);
+            if (r != 0) {
+                throw new IllegalStateException("name_to_handle_at " + p + ": errno " + ERRNO.get(s, 0L));
+            }
+            return h.asSlice(0, 8 + h.get(INT, 0)).toArray(ValueLayout.JAVA_BYTE);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** open_by_handle_at(2) through the mount open on {@code mountFd}: a descriptor or -errno. */
+    static int openByHandle(int mountFd, byte[] handle, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            return (int) result((int) OPEN_BY_HANDLE_AT.invokeExact(s, mountFd, a.allocateFrom(ValueLayout.JAVA_BYTE, handle), flags), s);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** pread(2) of up to {@code n} bytes at {@code off}: the bytes read. */
+    static byte[] pread(int fd, int n, long off) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment s = a.allocate(STATE);
+            MemorySegment b = a.allocate(n);
+            long got = result((long) PREAD.invokeExact(s, fd, b, (long) n, off), s);
+            if (got < 0) {
+                throw new IllegalStateException("pread: errno " + -got);
+            }
+            return b.asSlice(0, got).toArray(ValueLayout.JAVA_BYTE);
+        } catch (RuntimeException e) {
+            throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
