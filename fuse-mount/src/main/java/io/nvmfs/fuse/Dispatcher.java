@@ -96,6 +96,7 @@ final class Dispatcher {
             }
             case Opcode.INTERRUPT -> rp.none();
             case Opcode.GETATTR -> ops.getattr(rq, rp);
+            case Opcode.STATX -> ops.statx(rq, rp);
             case Opcode.SETATTR -> ops.setattr(rq, rp);
             case Opcode.READLINK -> ops.readlink(rq, rp);
             case Opcode.SYMLINK -> ops.symlink(rq, rp);

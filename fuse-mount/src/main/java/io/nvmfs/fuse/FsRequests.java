@@ -30,6 +30,7 @@ import io.nvmfs.fuse.protocol.ReadIn;
 import io.nvmfs.fuse.protocol.RenameIn;
 import io.nvmfs.fuse.protocol.SetattrIn;
 import io.nvmfs.fuse.protocol.StatfsOut;
+import io.nvmfs.fuse.protocol.StatxOut;
 import io.nvmfs.fuse.protocol.WriteIn;
 import io.nvmfs.fuse.protocol.WriteOut;
 import io.nvmfs.fuse.protocol.XattrIn;
@@ -192,6 +193,12 @@ final class FsRequests {
 
     void getattr(Request rq, Reply rp) throws FsException {
         attr(rp, fs.getattr(rq.nodeid()));
+    }
+
+    /** STATX: GETATTR's attributes and the birth time nvmfs keeps (statx's btime, what ext4 shows as Birth). */
+    void statx(Request rq, Reply rp) throws FsException {
+        StatxOut.write(rp.buf, Reply.BODY, fs.getattr(rq.nodeid()), attrTimeout);
+        rp.send(StatxOut.SIZE);
     }
 
     void setattr(Request rq, Reply rp) throws FsException {

@@ -204,6 +204,28 @@ class ProtocolOperationsIT {
         }
     }
 
+    /** statx's birth time (STATX): set at creation, kept through writes, renames, touch and a remount. */
+    @Test
+    void statxShowsTheBirthTime() throws Exception {
+        long[] birth = new long[1];
+        try (Watchdog w = m.watchdog(Duration.ofSeconds(30))) {
+            w.run("statx", () -> {
+                long before = System.currentTimeMillis() / 1000;
+                m.shOk("echo a > born");
+                long born = Long.parseLong(m.shOk("stat -c %W born").out().trim());
+                birth[0] = born;
+                assertTrue(born >= before - 1 && born <= System.currentTimeMillis() / 1000 + 1, "birth time " + born);
+                m.shOk("sleep 1.1 && echo b >> born && mv born born2 && touch -d '2001-02-03 04:05:06' born2");
+                assertEquals(born, Long.parseLong(m.shOk("stat -c %W born2").out().trim()), "birth stays");
+                assertEquals(m.shOk("date -d '2001-02-03 04:05:06' +%s").out().trim(), m.shOk("stat -c %Y born2").out().trim(),
+                        "touch -d sets mtime, not birth");
+            });
+        }
+        m.close();
+        m = Mounted.existing(dir);
+        assertEquals(birth[0], Long.parseLong(m.shOk("stat -c %W born2").out().trim()), "birth time kept on the media");
+    }
+
     @Test
     void syncfsMakesEverythingWrittenDurable() throws Exception {
         Path sub = dir.resolve("syncfs");

@@ -61,6 +61,7 @@ class ServingLoopTest {
         long u = 100;
         m.put(Opcode.LOOKUP, rq(Opcode.LOOKUP, ++u, 1).string("f").bytes());
         m.put(Opcode.GETATTR, rq(Opcode.GETATTR, ++u, file).zeros(16).bytes());
+        m.put(Opcode.STATX, rq(Opcode.STATX, ++u, file).zeros(16).u32(0).u32(0xfff).bytes());
         m.put(Opcode.SETATTR, rq(Opcode.SETATTR, ++u, file).u32(1).zeros(64).u32(0644).zeros(16).bytes());
         m.put(Opcode.READLINK, rq(Opcode.READLINK, ++u, file).bytes());
         m.put(Opcode.SYMLINK, rq(Opcode.SYMLINK, ++u, 1).string("s").string("target").bytes());
@@ -124,7 +125,7 @@ class ServingLoopTest {
     void requestsNvmfsDoesNotServeAreAnsweredEnosys() {
         ScriptedChannel ch = new ScriptedChannel();
         int[] unserved = {Opcode.GETLK, Opcode.SETLK, Opcode.SETLKW, Opcode.BMAP, Opcode.IOCTL, Opcode.POLL,
-            Opcode.SETUPMAPPING, Opcode.STATX, 7, 19, 4096, 1 << 20};
+            Opcode.SETUPMAPPING, Opcode.COPY_FILE_RANGE_64, 7, 19, 4096, 1 << 20};
         long u = 0;
         for (int op : unserved) {
             ch.request(rq(op, ++u, 1).zeros(64).bytes());
