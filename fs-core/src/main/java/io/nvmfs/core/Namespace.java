@@ -24,10 +24,7 @@ final class Namespace {
         long ino = fs.table.reserve(fs.pg, fs.meta, fs.journal);
         boolean committed = false;
         try (var held = fs.locks.writeAll(parent, ino)) {
-            Inode dir = nf.requireDir(fs.inode(parent));
-            if (dir.nlink == 0) {
-                throw new FsException(Errno.ENOENT, "directory " + parent + " has been removed");
-            }
+            Inode dir = liveDir(nf, parent);
             Directory d = fs.directory(dir);
             if (d.lookup(nm) != 0) {
                 throw new FsException(Errno.EEXIST, "'" + Name.of(name) + "' exists in directory " + parent);
@@ -110,6 +107,15 @@ final class Namespace {
         return (mode & ~0777) | got.mode();
     }
 
+    /** Directory {@code ino}, which must still have its name (ENOENT once removed: nothing is made in it). */
+    private static Inode liveDir(NvmFs nf, long ino) throws FsException {
+        Inode dir = nf.requireDir(nf.fs.inode(ino));
+        if (dir.nlink == 0) {
+            throw new FsException(Errno.ENOENT, "directory " + ino + " has been removed");
+        }
+        return dir;
+    }
+
     /** A new inode made by {@code caller} in {@code dir}: owner, group (set-group-ID directories pass theirs on), times. */
     private static Inode newInode(FsCore fs, long ino, Inode dir, int mode, Caller caller, long[] now) {
         Inode n = new Inode(ino);
@@ -144,10 +150,7 @@ final class Namespace {
         long ino = fs.table.reserve(fs.pg, fs.meta, fs.journal);
         boolean committed = false;
         try (var held = fs.locks.writeAll(parent, ino)) {
-            Inode dir = nf.requireDir(fs.inode(parent));
-            if (dir.nlink == 0) {
-                throw new FsException(Errno.ENOENT, "directory " + parent + " has been removed");
-            }
+            Inode dir = liveDir(nf, parent);
             Map<String, byte[]> inherited = new LinkedHashMap<>();
             Inode n = newInode(fs, ino, dir, inheritedMode(fs, dir, Mode.S_IFREG | (mode & Mode.PERMS), caller, inherited),
                     caller, fs.now());
@@ -192,10 +195,7 @@ final class Namespace {
             if (n.nlink >= NvmFs.MAX_LINKS) {
                 throw new FsException(Errno.EMLINK, "inode " + ino + " has " + n.nlink + " links");
             }
-            Inode dir = nf.requireDir(fs.inode(newParent));
-            if (dir.nlink == 0) {
-                throw new FsException(Errno.ENOENT, "directory " + newParent + " has been removed");
-            }
+            Inode dir = liveDir(nf, newParent);
             Directory d = fs.directory(dir);
             if (d.lookup(nm) != 0) {
                 throw new FsException(Errno.EEXIST, "'" + Name.of(newName) + "' exists in directory " + newParent);
@@ -341,10 +341,7 @@ final class Namespace {
             }
             try (var held = fs.locks.writeAll(oldParent, newParent, src, dst)) {
                 Inode od = nf.requireDir(fs.inode(oldParent));
-                Inode nd = nf.requireDir(fs.inode(newParent));
-                if (nd.nlink == 0) {
-                    throw new FsException(Errno.ENOENT, "directory " + newParent + " has been removed");
-                }
+                Inode nd = liveDir(nf, newParent);
                 Directory odx = fs.directory(od);
                 Directory ndx = fs.directory(nd);
                 if (odx.lookup(from) != src || ndx.lookup(to) != dst) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Random;
@@ -20,21 +19,18 @@ import org.junit.jupiter.api.Test;
 class CopyRangeTest {
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY = 1;
-    private Arena arena;
     private TestFs t;
     private NvmFs fs;
 
     @BeforeEach
     void setUp() throws Exception {
-        arena = Arena.ofConfined();
-        t = new TestFs(arena, 256L << 20);
+        t = TestFs.ofSize(256L << 20);
         fs = t.fs;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        fs.close();
-        arena.close();
+        t.close();
     }
 
     /** A file and the bytes it must hold. */

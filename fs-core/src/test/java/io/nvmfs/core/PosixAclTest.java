@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.AfterEach;
@@ -18,21 +17,18 @@ import org.junit.jupiter.api.Test;
  * and every change surviving a remount.
  */
 class PosixAclTest {
-    private Arena arena;
     private TestFs t;
     private NvmFs fs;
 
     @BeforeEach
     void setUp() throws Exception {
-        arena = Arena.ofConfined();
-        t = new TestFs(arena, 64L << 20);
+        t = TestFs.ofSize(64L << 20);
         fs = t.fs;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        t.fs.close();
-        arena.close();
+        t.close();
     }
 
     /** An ACL value from {tag, perm, id} triples. */

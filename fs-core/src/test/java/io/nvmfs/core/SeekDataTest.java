@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -19,21 +18,18 @@ import org.junit.jupiter.api.Test;
  */
 class SeekDataTest {
     private static final int PAGE = 4096;
-    private Arena arena;
     private TestFs t;
     private NvmFs fs;
 
     @BeforeEach
     void setUp() throws Exception {
-        arena = Arena.ofConfined();
-        t = new TestFs(arena, 256L << 20);
+        t = TestFs.ofSize(256L << 20);
         fs = t.fs;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        fs.close();
-        arena.close();
+        t.close();
     }
 
     private long seek(long ino, long off, boolean hole) throws FsException {

@@ -7,7 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 
 /** A filesystem on an in-memory namespace, for tests; a fake clock advancing 1 ms per reading. */
-final class TestFs {
+final class TestFs implements AutoCloseable {
     final Arena arena;
     final Media media;
     final long[] clock = {1_700_000_000L, 0};
@@ -24,10 +24,39 @@ final class TestFs {
     NvmFs fs;
 
     TestFs(Arena arena, long bytes) throws FsException {
+        this(arena, bytes, false);
+    }
+
+    /** A filesystem of {@code bytes} in memory it owns: {@link #close} detaches it and frees the memory. */
+    static TestFs ofSize(long bytes) throws FsException {
+        Arena arena = Arena.ofConfined();
+        try {
+            return new TestFs(arena, bytes, true);
+        } catch (FsException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private final boolean ownsArena;
+
+    private TestFs(Arena arena, long bytes, boolean ownsArena) throws FsException {
         this.arena = arena;
+        this.ownsArena = ownsArena;
         this.media = Media.ofMemory(arena.allocate(bytes, 4096), Persistence.NONE);
         Mkfs.format(media, "test", 0, time);
         fs = NvmFs.attach(media, options());
+    }
+
+    @Override
+    public void close() throws FsException {
+        try {
+            fs.close();
+        } finally {
+            if (ownsArena) {
+                arena.close();
+            }
+        }
     }
 
     FsOptions options() {

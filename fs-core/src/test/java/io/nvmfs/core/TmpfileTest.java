@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -14,21 +13,18 @@ import org.junit.jupiter.api.Test;
 /** O_TMPFILE ({@link NvmFs#tmpfile}): an unnamed file, named by link, freed at close, after a crash, or at unmount. */
 class TmpfileTest {
     private static final int O_RDWR = Handle.O_RDWR;
-    private Arena arena;
     private TestFs t;
     private NvmFs fs;
 
     @BeforeEach
     void setUp() throws Exception {
-        arena = Arena.ofConfined();
-        t = new TestFs(arena, 128L << 20);
+        t = TestFs.ofSize(128L << 20);
         fs = t.fs;
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        t.fs.close();
-        arena.close();
+        t.close();
     }
 
     private static byte[] random(int n) {

@@ -415,26 +415,39 @@ final class FsRequests {
         rp.ok();
     }
 
-    void readdir(Request rq, Reply rp) throws FsException {
+    /** Writes one listing record for {@code e} at {@code at} if it fits in {@code room}; returns its length either way. */
+    @FunctionalInterface
+    private interface ListingRecord {
+        long put(DirEntry e, long at, long room) throws FsException;
+    }
+
+    /**
+     * Fills the reply of a READDIR or READDIRPLUS with whole records from the cookie the request
+     * continues after, as many as its size allows; returns the bytes used.
+     */
+    private long fillListing(Request rq, Reply rp, ListingRecord record) throws FsException {
         long room = Math.min(Integer.toUnsignedLong(ReadIn.size(rq.buf)), rp.room());
         long used = 0;
         long cookie = ReadIn.offset(rq.buf);
         long fh = ReadIn.fh(rq.buf);
-        outer:
         while (true) {
             List<DirEntry> batch = fs.readdirHandle(fh, cookie, LIST_BATCH);
             if (batch.isEmpty()) {
-                break;
+                return used;
             }
             for (DirEntry e : batch) {
-                long need = Dirent.put(rp.buf, Reply.BODY + used, room - used, e.ino(), e.nextCookie(), e.type(), e.nameBytes());
+                long need = record.put(e, Reply.BODY + used, room - used);
                 if (need > room - used) {
-                    break outer;
+                    return used;
                 }
                 used += need;
                 cookie = e.nextCookie();
             }
         }
+    }
+
+    void readdir(Request rq, Reply rp) throws FsException {
+        long used = fillListing(rq, rp, (e, at, room) -> Dirent.put(rp.buf, at, room, e.ino(), e.nextCookie(), e.type(), e.nameBytes()));
         rp.send((int) used);
     }
 
@@ -445,33 +458,22 @@ final class FsRequests {
      * removed between the listing and its stat goes without attributes (node id 0).
      */
     void readdirplus(Request rq, Reply rp, LongList remembered) throws FsException {
-        long room = Math.min(Integer.toUnsignedLong(ReadIn.size(rq.buf)), rp.room());
-        long used = 0;
-        long cookie = ReadIn.offset(rq.buf);
-        long fh = ReadIn.fh(rq.buf);
         remembered.clear();
+        long used;
         try {
-            outer:
-            while (true) {
-                List<DirEntry> batch = fs.readdirHandle(fh, cookie, LIST_BATCH);
-                if (batch.isEmpty()) {
-                    break;
+            used = fillListing(rq, rp, (e, at, room) -> {
+                byte[] name = e.nameBytes();
+                long need = DirentPlus.recordLength(name.length);
+                if (need > room) {
+                    return need;
                 }
-                for (DirEntry e : batch) {
-                    byte[] name = e.nameBytes();
-                    if (DirentPlus.recordLength(name.length) > room - used) {
-                        break outer;
-                    }
-                    Stat st = dot(name) ? null : statOrNull(e.ino());
-                    if (st != null) {
-                        fs.remember(st.ino());
-                        remembered.add(st.ino());
-                    }
-                    used += DirentPlus.put(rp.buf, Reply.BODY + used, room - used, st, e.ino(), e.nextCookie(), e.type(), name,
-                            entryTimeout, attrTimeout);
-                    cookie = e.nextCookie();
+                Stat st = dot(name) ? null : statOrNull(e.ino());
+                if (st != null) {
+                    fs.remember(st.ino());
+                    remembered.add(st.ino());
                 }
-            }
+                return DirentPlus.put(rp.buf, at, room, st, e.ino(), e.nextCookie(), e.type(), name, entryTimeout, attrTimeout);
+            });
         } catch (FsException | RuntimeException | Error e) {
             forgetAll(remembered);
             throw e;
