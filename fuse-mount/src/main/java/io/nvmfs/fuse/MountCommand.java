@@ -178,7 +178,7 @@ final class MountCommand implements Callable<Integer> {
     private static StatsServer startStats(NvmFs fs, Dispatcher dispatcher, Path ns, Path mp, MountOptions mo) {
         try {
             return StatsServer.start(fs, dispatcher.counts, ns.toString(), mp.toAbsolutePath().normalize(),
-                    mo.mountOptions(ns.toString()));
+                    mo.runsWith(ns.toString(), KernelMount.root()));
         } catch (IOException | RuntimeException e) {
             System.err.println("nvmfs: " + mp + ": no stats socket (" + e.getMessage() + "); 'nvmfs stats' will not answer");
             return null;

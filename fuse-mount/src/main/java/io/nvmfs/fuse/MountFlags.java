@@ -123,6 +123,37 @@ record MountFlags(boolean readOnly, boolean noSuid, boolean noDev, boolean noExe
     }
 
     /**
+     * The flags as they hold for a mount by root or by another user, for {@code nvmfs stats}: the
+     * kernel's where only the kernel enforces them ({@link #listed}: suid and dev never hold for
+     * another user, lazytime is a kernel flag only root can set), nvmfs's own where nvmfs applies
+     * them (ro, sync, the atime policy, nodiratime). Every flag is stated, dirsync, nodiratime,
+     * lazytime and nosymfollow only when on.
+     */
+    List<String> inEffect(boolean root) {
+        MountFlags kernel = listed(root);
+        List<String> o = new ArrayList<>();
+        o.add(readOnly ? "ro" : "rw");
+        o.add(kernel.noSuid ? "nosuid" : "suid");
+        o.add(kernel.noDev ? "nodev" : "dev");
+        o.add(noExec ? "noexec" : "exec");
+        o.add(sync ? "sync" : "async");
+        if (dirSync) {
+            o.add("dirsync");
+        }
+        o.add(atime.name().toLowerCase(java.util.Locale.ROOT));
+        if (noDirAtime) {
+            o.add("nodiratime");
+        }
+        if (kernel.lazyTime) {
+            o.add("lazytime");
+        }
+        if (noSymFollow) {
+            o.add("nosymfollow");
+        }
+        return o;
+    }
+
+    /**
      * What the kernel lists for these flags asked by root, or by another user: then fusermount
      * forces nosuid and nodev, and only root may remount, so strictatime shows as relatime and
      * nodiratime and lazytime not at all (nvmfs's own atime policy is still {@link #atime};

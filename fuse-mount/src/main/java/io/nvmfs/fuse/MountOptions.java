@@ -100,6 +100,41 @@ record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean 
         return value;
     }
 
+    /**
+     * Every option this mount runs with, for {@code nvmfs stats}: what fuse_mount gets besides the
+     * flags (fsname, subtype, default_permissions), the flags as they hold ({@link
+     * MountFlags#inEffect}), FUSE's (allow_other, nonempty) and nvmfs's own with their values,
+     * defaults included (commit=, cache_size=, attr_timeout=, entry_timeout=), then
+     * writeback_cache when the kernel is given it (not with sync or ro) and debug when given.
+     */
+    String runsWith(String namespace, boolean root) {
+        List<String> o = new ArrayList<>(List.of("fsname=" + namespace.replace(",", "\\,"), "subtype=nvmfs",
+                "default_permissions"));
+        o.addAll(flags.inEffect(root));
+        if (allowOther) {
+            o.add("allow_other");
+        }
+        if (nonempty) {
+            o.add("nonempty");
+        }
+        o.add("commit=" + fs.commitMillis() / 1000);
+        o.add("cache_size=" + Sizes.option(fs.cacheBytes()));
+        o.add("attr_timeout=" + seconds(attrTimeout));
+        o.add("entry_timeout=" + seconds(entryTimeout));
+        if (writebackCache()) {
+            o.add("writeback_cache");
+        }
+        if (debug) {
+            o.add("debug");
+        }
+        return String.join(",", o);
+    }
+
+    /** Seconds as -o takes them: 1, 0.5, 86400 (no trailing zeros, no exponent). */
+    private static String seconds(double s) {
+        return java.math.BigDecimal.valueOf(s).stripTrailingZeros().toPlainString();
+    }
+
     /** Options for fuse_mount (the kernel mount): see {@link MountFlags#libfuseOptions} for the flags. */
     String mountOptions(String namespace) {
         List<String> o = new ArrayList<>(List.of("fsname=" + namespace.replace(",", "\\,"), "subtype=nvmfs",

@@ -35,6 +35,21 @@ final class Sizes {
         }
     }
 
+    /**
+     * {@code bytes} as an option takes a size ({@link #parse} reads it back): in the largest of
+     * T, G, M and K that divides it exactly, else in bytes (64M, 1536K, 100).
+     */
+    static String option(long bytes) {
+        String[] units = {"T", "G", "M", "K"};
+        for (int u = 0; u < units.length; u++) {
+            long unit = 1L << (10 * (4 - u));
+            if (bytes != 0 && bytes % unit == 0) {
+                return bytes / unit + units[u];
+            }
+        }
+        return Long.toString(bytes);
+    }
+
     private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
     /**

@@ -31,6 +31,7 @@ final class StatsServer implements AutoCloseable {
     private final RequestCounts counts;
     private final String namespace;
     private final Path mountPoint;
+    /** Every option the mount runs with ({@link MountOptions#runsWith}): the kernel mount's and nvmfs's own. */
     private final String options;
 
     private StatsServer(ServerSocketChannel server, Path socket, NvmFs fs, RequestCounts counts, String namespace,

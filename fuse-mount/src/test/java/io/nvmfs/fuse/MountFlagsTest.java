@@ -55,6 +55,28 @@ class MountFlagsTest {
         assertFalse(d.readOnly() || d.noSuid() || d.noDev() || d.noExec() || d.sync());
     }
 
+    /** What nvmfs stats lists (the real mount, as root, is in StatsIT). */
+    @Test
+    void theOptionsAMountRunsWithHoldForTheUserWhoMountsIt() {
+        MountOptions none = MountOptions.parse(List.of());
+        assertEquals("fsname=/x/fs.img,subtype=nvmfs,default_permissions,rw,nosuid,nodev,exec,async,relatime,"
+                + "commit=5,cache_size=64M,attr_timeout=1,entry_timeout=1", none.runsWith("/x/fs.img", true), "the defaults, stated");
+        MountOptions given = MountOptions.parse(List.of("suid", "dev", "strictatime", "nodiratime", "lazytime", "allow_other",
+                "commit=0", "cache_size=1536K", "attr_timeout=0.5", "entry_timeout=2.0", "writeback_cache", "debug"));
+        assertEquals("fsname=/a\\,b,subtype=nvmfs,default_permissions,rw,suid,dev,exec,async,strictatime,nodiratime,lazytime,"
+                + "allow_other,commit=0,cache_size=1536K,attr_timeout=0.5,entry_timeout=2,writeback_cache,debug",
+                given.runsWith("/a,b", true));
+        assertEquals("fsname=/a\\,b,subtype=nvmfs,default_permissions,rw,nosuid,nodev,exec,async,strictatime,nodiratime,"
+                + "allow_other,commit=0,cache_size=1536K,attr_timeout=0.5,entry_timeout=2,writeback_cache,debug",
+                given.runsWith("/a,b", false), "another user: fusermount forces nosuid,nodev, only root sets lazytime;"
+                + " nvmfs's own atime policy holds");
+        assertFalse(MountOptions.parse(List.of("writeback_cache", "sync")).runsWith("/x", true).contains("writeback_cache"),
+                "not with sync: the kernel is not given it");
+        assertEquals(1536L << 10, Sizes.parse(Sizes.option(1536L << 10)));
+        assertEquals("100", Sizes.option(100));
+        assertEquals("2G", Sizes.option(2L << 30));
+    }
+
     @Test
     void fsOptionsFollowTheFlags() {
         var fs = MountOptions.parse(List.of("ro", "sync", "norelatime")).fs();

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * socket: the serving pid, namespace and mode, nonzero counts of the requests a workload made,
  * journal fill and free blocks per order; --json parses and has the same fields; the socket is
  * gone after unmount, and a killed mount's stale socket is one line naming the mount point.
+ * Every option the mount runs with is listed, nvmfs's own too, defaults included.
  */
 class StatsIT {
     @TempDir
@@ -26,6 +27,32 @@ class StatsIT {
         Matcher m = Pattern.compile("\n  " + type + " +(\\d+)\n").matcher(text);
         assertTrue(m.find(), "no count of " + type + " in " + text);
         return Long.parseLong(m.group(1));
+    }
+
+    /** Through bin/nvmfs: the "options" field of text and --json alike. */
+    private static String options(Mounted m, boolean json) throws Exception {
+        Mounted.Result r = json ? Mounted.launcher(Map.of(), "stats", "--json", m.mnt.toString())
+                : Mounted.launcher(Map.of(), "stats", m.mnt.toString());
+        assertEquals(0, r.exit(), r.err());
+        Matcher o = Pattern.compile(json ? "\"options\":\"([^\"]*)\"" : "\noptions +(\\S+)\n").matcher(r.out());
+        assertTrue(o.find(), "no options in " + r.out());
+        return o.group(1);
+    }
+
+    @Test
+    void optionsAreEveryOptionTheMountRunsWithNvmfsOwnIncluded() throws Exception {
+        try (Mounted m = Mounted.fresh(dir, "64M", "noexec", "strictatime", "nodiratime", "commit=2", "cache_size=32M",
+                "attr_timeout=0.5", "entry_timeout=2", "writeback_cache", "debug")) {
+            String expected = "fsname=" + m.image + ",subtype=nvmfs,default_permissions,rw,nosuid,nodev,noexec,async,"
+                    + "strictatime,nodiratime,commit=2,cache_size=32M,attr_timeout=0.5,entry_timeout=2,writeback_cache,debug";
+            assertEquals(expected, options(m, false), "text");
+            assertEquals(expected, options(m, true), "--json");
+        }
+        // sync: every write persisted before it returns, so the kernel is not given the writeback cache asked for.
+        try (Mounted m = Mounted.existing(dir, "sync", "writeback_cache", "commit=0", "cache_size=1536K")) {
+            assertEquals("fsname=" + m.image + ",subtype=nvmfs,default_permissions,rw,nosuid,nodev,exec,sync,relatime,"
+                    + "commit=0,cache_size=1536K,attr_timeout=1,entry_timeout=1", options(m, false));
+        }
     }
 
     @Test
@@ -38,6 +65,8 @@ class StatsIT {
             assertTrue(r.out().contains("\npid            " + m.mountPid() + "\n"), r.out());
             assertTrue(r.out().contains("\nnamespace      " + m.image + "\n"), r.out());
             assertTrue(r.out().contains("\nmode           rw\n"), r.out());
+            assertTrue(r.out().contains("\noptions        fsname=" + m.image + ",subtype=nvmfs,default_permissions,rw,nosuid,nodev,"
+                    + "exec,async,relatime,commit=5,cache_size=64M,attr_timeout=1,entry_timeout=1\n"), "the defaults, stated: " + r.out());
             assertTrue(count(r.out(), "create") >= 3, r.out());
             assertTrue(count(r.out(), "write") >= 3, r.out());
             assertTrue(count(r.out(), "read") >= 1, r.out());
