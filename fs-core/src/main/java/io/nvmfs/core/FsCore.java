@@ -102,7 +102,7 @@ final class FsCore {
     /** Corruption found while attached: log it once, go read-only, and fail this operation with EIO. */
     FsException corrupt(CorruptFsException e) {
         if (readOnlyReason == null) {
-            readOnlyReason = "remounted read-only after metadata corruption: " + e.getMessage() + "; run fsck.nvmfs";
+            readOnlyReason = "read-only after metadata corruption: " + e.getMessage() + "; run fsck.nvmfs";
             LOG.log(Level.SEVERE, readOnlyReason);
             if (!options.readOnly()) {
                 try {

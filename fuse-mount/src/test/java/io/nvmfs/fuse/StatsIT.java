@@ -3,8 +3,14 @@ package io.nvmfs.fuse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -17,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * socket: the serving pid, namespace and mode, nonzero counts of the requests a workload made,
  * journal fill and free blocks per order; --json parses and has the same fields; the socket is
  * gone after unmount, and a killed mount's stale socket is one line naming the mount point.
- * Every option the mount runs with is listed, nvmfs's own too, defaults included.
+ * Every option the mount runs with is listed, nvmfs's own too, defaults included; a mount that
+ * found corruption on the namespace while serving says ro-after-error and why, refuses changes
+ * with EROFS and still reads.
  */
 class StatsIT {
     @TempDir
@@ -52,6 +60,72 @@ class StatsIT {
         try (Mounted m = Mounted.existing(dir, "sync", "writeback_cache", "commit=0", "cache_size=1536K")) {
             assertEquals("fsname=" + m.image + ",subtype=nvmfs,default_permissions,rw,nosuid,nodev,exec,sync,relatime,"
                     + "commit=0,cache_size=1536K,attr_timeout=1,entry_timeout=1", options(m, false));
+        }
+    }
+
+    /** The page offset of the fs superblock (magic NVMFS-SB at a page start, format version 1: fs-core/FORMAT.md). */
+    private static long superblock(FileChannel image) throws Exception {
+        List<Long> found = new ArrayList<>();
+        ByteBuffer page = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+        for (long at = 0; at < image.size(); at += 4096) {
+            page.clear();
+            image.read(page, at);
+            if (new String(page.array(), 0, 8, StandardCharsets.US_ASCII).equals("NVMFS-SB") && page.getInt(8) == 1) {
+                found.add(at);
+            }
+        }
+        assertEquals(1, found.size(), "one fs superblock: " + found);
+        return found.getFirst();
+    }
+
+    /**
+     * Corruption met at run time: a file's inode record (chunk 0 of the inode table, 256 bytes per
+     * inode, CRC32C at its end) is overwritten in the image file under a running mount that has
+     * not loaded it yet (mounted again since the file was made, so nothing of it is in DRAM or in
+     * the kernel's caches). The image is mapped shared, so the mount sees the new bytes at once.
+     */
+    @Test
+    void corruptionFoundWhileMountedIsReadOnlyAfterErrorWithTheReason() throws Exception {
+        long bad;
+        try (Mounted m = Mounted.fresh(dir, "64M")) {
+            m.shOk("echo intact > good && echo doomed > bad");
+            bad = (Long) Files.getAttribute(m.mnt.resolve("bad"), "unix:ino");
+        }
+        assertTrue(bad > 1 && bad < 16, "in chunk 0 of the inode table: " + bad);
+        try (Mounted m = Mounted.existing(dir)) {
+            assertTrue(Mounted.launcher(Map.of(), "stats", m.mnt.toString()).out().contains("\nmode           rw\n"));
+            try (FileChannel image = FileChannel.open(m.image, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                long sb = superblock(image);
+                ByteBuffer slot = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+                image.read(slot, sb + 128); // chunk[0]: the page of inode-table chunk 0
+                long record = slot.getLong(0) * 4096 + bad * 256;
+                image.write(ByteBuffer.wrap(new byte[] {-1, -1, -1, -1, -1, -1, -1, -1}), record + 16); // its size
+            }
+            Mounted.Result stat = m.sh("stat bad");
+            assertEquals(1, stat.exit(), stat.out());
+            assertTrue(stat.err().contains("Input/output error"), "the access that finds it fails with EIO: " + stat.err());
+
+            Mounted.Result r = Mounted.launcher(Map.of(), "stats", m.mnt.toString());
+            assertEquals(0, r.exit(), r.err());
+            String reason = "read-only after metadata corruption: inode " + bad + ": record checksum mismatch; run fsck.nvmfs";
+            assertTrue(r.out().contains("\nmode           ro-after-error (" + reason + ")\n"), r.out());
+            Mounted.Result json = Mounted.launcher(Map.of(), "stats", "--json", m.mnt.toString());
+            assertTrue(json.out().contains("\"mode\":\"ro-after-error\",\"readOnlyReason\":\"" + reason + "\""), json.out());
+
+            Mounted.Result create = m.sh("echo x > new");
+            assertTrue(create.exit() != 0 && create.err().contains("Read-only file system"), "create: EROFS: " + create.err());
+            Mounted.Result append = m.sh("echo more >> good");
+            assertTrue(append.exit() != 0 && append.err().contains("Read-only file system"), "write: EROFS: " + append.err());
+            Mounted.Result mkdir = m.sh("mkdir d");
+            assertTrue(mkdir.exit() != 0 && mkdir.err().contains("Read-only file system"), "mkdir: EROFS: " + mkdir.err());
+            assertEquals("intact\n", m.shOk("cat good").out(), "reads still work");
+            assertEquals("bad\ngood\n", m.shOk("ls -1").out(), "listings too");
+
+            // The kernel's flags of a FUSE mount change only by a remount: /proc/mounts keeps saying rw.
+            assertTrue(m.kernelOptions().mount().contains("rw"), "stats is where it shows, not /proc/mounts");
+            Path log = MountLog.path(m.image, Map.of("XDG_STATE_HOME", Mounted.TEST_STATE.toString()), "/nonexistent", true);
+            assertEquals(1, Files.readAllLines(log).stream().filter(l -> l.endsWith(" ERROR " + reason)).count(),
+                    "logged once, with the reason: " + Files.readAllLines(log));
         }
     }
 
