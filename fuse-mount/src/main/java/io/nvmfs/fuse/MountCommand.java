@@ -68,15 +68,32 @@ final class MountCommand implements Callable<Integer> {
     @Option(names = Background.CHILD, hidden = true)
     boolean detachedChild;
 
+    /** Whether this JVM's log is the namespace's file ({@link MountLog#toFile}): the serving child, once installed. */
+    private boolean loggingToFile;
+
     @Override
     public Integer call() throws Exception {
+        Path mp = paths.get(paths.size() - 1).toAbsolutePath().normalize();
+        // The namespace, and so its log, is known before anything is checked: the default image
+        // by its path (it is made only once everything else is known good).
+        Path ns = (paths.size() == 2 ? paths.get(0) : DefaultImage.path()).toAbsolutePath().normalize();
+        try {
+            return mount(ns, mp);
+        } catch (Exception e) {
+            logFailure(ns, mp, e);
+            throw e;
+        }
+    }
+
+    private int mount(Path ns, Path mp) throws Exception {
         // Whatever cannot be mounted is refused before anything is made: the default image is
         // created only once the device, libfuse, the options and the mount point are known good.
         environment();
-        Path mp = paths.get(paths.size() - 1).toAbsolutePath().normalize();
         MountOptions mo = MountOptions.parse(options);
         mountPoint(mp, mo);
-        Path ns = (paths.size() == 2 ? paths.get(0) : DefaultImage.ensure()).toAbsolutePath().normalize();
+        if (paths.size() == 1) {
+            DefaultImage.ensure();
+        }
         namespace(ns);
         boolean root = KernelMount.root();
         String unprivileged = root ? null : mo.flags().checkUnprivileged();
@@ -94,17 +111,30 @@ final class MountCommand implements Callable<Integer> {
         // terminal), a foreground mount to stderr. Before anything can fail, so failures are logged.
         if (detachedChild) {
             MountLog.toFile(MountLog.path(ns), mo.debug());
+            loggingToFile = true;
         } else {
             MountLog.toStderr(mo.debug());
         }
-        try {
-            return runForeground(ns, mp, mo, detachedChild);
-        } catch (UserError e) {
-            if (detachedChild) { // -f: Main's line on stderr is the log already
-                String m = e.getMessage();
-                LOG.severe(m.startsWith("cannot mount ") ? m : "cannot mount " + ns + " on " + mp + ": " + m);
-            }
-            throw e;
+        return runForeground(ns, mp, mo, detachedChild);
+    }
+
+    /**
+     * A mount that failed, in the namespace's log as one ERROR line: by the serving child through
+     * its log once installed; before that — and by the command itself, whose checks (options,
+     * /dev/fuse, libfuse, the mount point, the namespace) come before any child starts — appended
+     * to the log file directly. A foreground mount logs to stderr, where Main's line already is.
+     * (A child's failure is its own to log: the parent only shows it.)
+     */
+    private void logFailure(Path ns, Path mp, Exception e) {
+        if (foreground && !detachedChild) {
+            return;
+        }
+        String m = e instanceof UserError ? e.getMessage() : "unexpected failure: " + e;
+        String line = m.startsWith("cannot mount ") ? m : "cannot mount " + ns + " on " + mp + ": " + m;
+        if (loggingToFile) {
+            LOG.severe(line);
+        } else {
+            MountLog.append(MountLog.path(ns), Level.SEVERE, line);
         }
     }
 

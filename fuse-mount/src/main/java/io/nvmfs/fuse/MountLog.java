@@ -1,14 +1,18 @@
 package io.nvmfs.fuse;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.StreamHandler;
 
@@ -66,6 +70,26 @@ final class MountLog {
             install(new RotatingLog(file, RotatingLog.LIMIT, RotatingLog.KEEP), debug);
         } catch (IOException e) {
             throw new UserError("cannot open the mount log " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Appends one line to {@code file} from a process that does not log there otherwise: a mount
+     * refused before the JVM that would serve it starts. One write(2) of the whole line with
+     * O_APPEND, so it lands whole after whatever a serving JVM of the namespace wrote; not
+     * rotated (the serving JVM rotates at its next line). Best effort: a log that cannot be
+     * written loses the line, and the error is still shown on stderr.
+     */
+    static void append(Path file, Level level, String message) {
+        try {
+            Files.createDirectories(file.getParent());
+            byte[] line = new LogLine().format(new LogRecord(level, message)).getBytes(StandardCharsets.UTF_8);
+            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE)) {
+                out.write(line);
+            }
+        } catch (IOException | RuntimeException e) {
+            // nowhere to log that the log cannot be written: the caller prints the error anyway
         }
     }
 

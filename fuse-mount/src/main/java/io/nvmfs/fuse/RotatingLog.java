@@ -16,8 +16,9 @@ import java.util.logging.LogRecord;
  * past {@code limit} bytes it becomes {@code NAME.1} (NAME.1 becomes NAME.2, ... and NAME.KEEP is
  * dropped), and a new NAME is started. Each line is written and flushed whole, so a crash of the
  * mount JVM loses no logged event and leaves no partial line but the one being written. Only the
- * JVM serving the namespace writes its log (the namespace lock makes it one), so renaming under
- * other writers never happens. Not java.util.logging's FileHandler: it names generations
+ * JVM serving the namespace writes its log through this class (the namespace lock makes it one),
+ * so renaming under other writers never happens; a mount refused before its serving JVM starts
+ * appends its one line without rotating ({@link MountLog#append}). Not java.util.logging's FileHandler: it names generations
  * NAME.0, NAME.1 (no plain NAME) and leaves NAME.lck files behind after a kill -9.
  */
 final class RotatingLog extends Handler {

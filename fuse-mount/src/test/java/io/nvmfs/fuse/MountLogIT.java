@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The mount log, through the real launcher: one file per namespace under XDG_STATE_HOME, one
  * line per event in one format, appended across mounts (mount, unmount, SIGTERM, the replay
- * after kill -9), named by -v; a foreground mount logs to stderr instead; no temporary files.
+ * after kill -9), named by -v; a foreground mount logs to stderr instead; no temporary files. A
+ * mount refused before its serving process starts (a bad option, a missing namespace or mount
+ * point, no /dev/fuse) is logged too, one line each.
  */
 class MountLogIT {
     /** ISO-8601 with milliseconds and offset, a level, a message. */
@@ -127,6 +129,65 @@ class MountLogIT {
         } finally {
             nvmfs("umount", mnt.toString());
         }
+    }
+
+    /**
+     * A mount refused by the command's own checks, before any serving JVM starts: exit 1, one line
+     * on stderr, and the same error as one ERROR line in the namespace's log (they were only
+     * printed). Returns that log's lines.
+     */
+    private List<String> assertRefusedAndLogged(Mounted.Result r, Path image, Path mp, String says) throws Exception {
+        assertEquals(1, r.exit(), r.err() + r.out());
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().startsWith("nvmfs: ") && r.err().contains(says), r.err());
+        String error = r.err().strip().substring("nvmfs: ".length());
+        List<String> lines = lines(MountLog.path(image, env(), "/nonexistent", true));
+        assertEquals(1, count(lines, " ERROR cannot mount " + image + " on " + mp + ": " + error),
+                "logged as shown, once: " + lines);
+        return lines;
+    }
+
+    @Test
+    void errorsBeforeTheServingProcessStartsAreLoggedToo() throws Exception {
+        Path image = dir.resolve("fs.img");
+        Path mnt = Files.createDirectories(dir.resolve("mnt"));
+        nvmfs("mkfs", "-q", "--size", "64M", image.toString());
+        // No JAVA_TOOL_OPTIONS here: the JVM announces it on stderr, and each refusal is one line there.
+        Map<String, String> env = Map.of("XDG_STATE_HOME", dir.resolve("state").toString(),
+                "XDG_DATA_HOME", dir.resolve("data").toString());
+
+        assertRefusedAndLogged(Mounted.launcher(env, "mount", image.toString(), mnt.toString(), "-o", "noatime,bogus"),
+                image, mnt, "unknown mount option 'bogus'");
+        Path nowhere = dir.resolve("nowhere");
+        assertRefusedAndLogged(Mounted.launcher(env, "mount", image.toString(), nowhere.toString()), image, nowhere,
+                "mount point " + nowhere + " does not exist");
+        Path full = Files.createDirectories(dir.resolve("full"));
+        Files.writeString(full.resolve("x"), "x");
+        assertRefusedAndLogged(Mounted.launcher(env, "mount", image.toString(), full.toString()), image, full,
+                "mount point " + full + " is not empty");
+        Path missing = dir.resolve("missing.img");
+        assertRefusedAndLogged(Mounted.launcher(env, "mount", missing.toString(), mnt.toString()), missing, mnt,
+                "namespace " + missing + " does not exist");
+        // The default image (no NAMESPACE): its log, and still no image made for a mount refused.
+        Path defaultImage = dir.resolve("data/nvmfs/default.img");
+        assertRefusedAndLogged(Mounted.launcher(env, "mount", mnt.toString(), "-o", "mand"), defaultImage, mnt,
+                "mount option 'mand'");
+        assertFalse(Files.exists(defaultImage), "no default image made");
+
+        // /dev/fuse missing, in a private mount namespace (a /dev of its own with what the JVM needs).
+        Files.createDirectories(dir.resolve("realdev"));
+        String script = "set -e; mount --bind /dev '" + dir.resolve("realdev") + "' && mount -t tmpfs -o mode=755 tmpfs /dev"
+                + " && for n in null zero full random urandom; do : > /dev/$n && mount --bind '" + dir.resolve("realdev")
+                + "'/$n /dev/$n; done && exec '" + Mounted.checkout().resolve("bin/nvmfs") + "' mount '" + image + "' '" + mnt + "'";
+        List<String> lines = assertRefusedAndLogged(Mounted.run(List.of("unshare", "--mount", "--propagation", "private", "bash",
+                "-c", script), env), image, mnt, "/dev/fuse is missing");
+        assertEquals(4, count(lines, " ERROR cannot mount "), "one line per refusal, each in its namespace's log: " + lines);
+
+        // -f logs to stderr, where the error already is: nothing more in the file.
+        Mounted.Result f = Mounted.launcher(env, "mount", "-f", image.toString(), mnt.toString(), "-o", "bogus");
+        assertEquals(1, f.exit());
+        assertEquals(lines, lines(MountLog.path(image, env(), "/nonexistent", true)), "-f: " + f.err());
+        assertTrue(!Mounts.isNvmfsMount(mnt.toAbsolutePath()), "nothing got mounted");
     }
 
     /** A DEBUG line per request: opcode, node, errno or OK, microseconds. */
