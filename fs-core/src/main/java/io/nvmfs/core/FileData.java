@@ -49,6 +49,38 @@ final class FileData {
         return (int) (end - off);
     }
 
+    /**
+     * SEEK_DATA ({@code hole} false) or SEEK_HOLE from {@code off}, by the extent map: data is
+     * every mapped page (an allocated page reads as data even where nothing was written, as POSIX
+     * allows), a hole every page not mapped, and end of file counts as a hole. ENXIO when
+     * {@code off} is at or past the end, or no data follows it. The caller holds the inode's lock.
+     */
+    static long seek(Inode n, long off, boolean hole) throws FsException {
+        if (off < 0 || off >= n.size) {
+            throw new FsException(Errno.ENXIO, "offset " + off + " is not before the end (" + n.size + ")");
+        }
+        long page = off >>> 12;
+        long lastPage = (n.size - 1) >>> 12;
+        if (!hole) {
+            if (n.extents.find(page) >= 0) {
+                return off;
+            }
+            long next = n.extents.nextStart(page);
+            if (next > lastPage) {
+                throw new FsException(Errno.ENXIO, "no data after " + off);
+            }
+            return next << 12;
+        }
+        long p = page;
+        for (int i = n.extents.find(p); i >= 0; i = n.extents.find(p)) {
+            p = n.extents.end(i);
+            if (p > lastPage) {
+                return n.size;
+            }
+        }
+        return p == page ? off : p << 12;
+    }
+
     /** Zeros to copy where a copy's source has a hole (a heap segment: nothing to free). */
     private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[64 << 10]);
     /** The most one write of a copy takes at a time (FileData.write counts in int). */

@@ -37,8 +37,6 @@ public final class NvmFs implements AutoCloseable {
     public static final int RENAME_NOREPLACE = 1;
     public static final int RENAME_EXCHANGE = 2;
     static final int MAX_LINKS = 65000;
-    /** Pages are 4 KiB: a byte offset is a page number shifted by this. */
-    private static final int PAGE_SHIFT = 12;
 
     final FsCore fs;
     private final List<String> attachReport;
@@ -654,10 +652,7 @@ public final class NvmFs implements AutoCloseable {
 
     /**
      * lseek(SEEK_DATA) ({@code hole} false) and lseek(SEEK_HOLE) ({@code hole} true) from
-     * {@code offset} on file {@code ino}, by its extent map: data is every mapped page (an
-     * allocated page reads as data even where nothing was written, as POSIX allows), a hole every
-     * page not mapped, and end of file counts as a hole. ENXIO when {@code offset} is at or past
-     * the end, or no data follows it.
+     * {@code offset} on file {@code ino} ({@link FileData#seek}); EISDIR for a directory.
      */
     public long seekData(long ino, long offset, boolean hole) throws FsException {
         try (var held = readLock(ino)) {
@@ -665,29 +660,7 @@ public final class NvmFs implements AutoCloseable {
             if (n.isDir()) {
                 throw new FsException(Errno.EISDIR, "inode " + ino + " is a directory");
             }
-            if (offset < 0 || offset >= n.size) {
-                throw new FsException(Errno.ENXIO, "offset " + offset + " is not before the end (" + n.size + ")");
-            }
-            long page = offset >>> PAGE_SHIFT;
-            long lastPage = (n.size - 1) >>> PAGE_SHIFT;
-            if (!hole) {
-                if (n.extents.find(page) >= 0) {
-                    return offset;
-                }
-                long next = n.extents.nextStart(page);
-                if (next > lastPage) {
-                    throw new FsException(Errno.ENXIO, "no data after " + offset);
-                }
-                return next << PAGE_SHIFT;
-            }
-            long p = page;
-            for (int i = n.extents.find(p); i >= 0; i = n.extents.find(p)) {
-                p = n.extents.end(i);
-                if (p > lastPage) {
-                    return n.size;
-                }
-            }
-            return p == page ? offset : p << PAGE_SHIFT;
+            return FileData.seek(n, offset, hole);
         }
     }
 
