@@ -12,8 +12,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The system calls the FUSE protocol layer makes on /dev/fuse, through the JDK's FFM: open, close,
- * read, write and ioctl. Each returns what the kernel does, a negative errno for a failure (the
+ * The system calls fuse-mount makes, through the JDK's FFM: open, close, read, write and ioctl
+ * on /dev/fuse, and the mount(2), geteuid and strerror of {@link KernelMount}. Each returns what the kernel does, a negative errno for a failure (the
  * kernel's own convention), so a caller tests one number and no exception is made per call.
  *
  * <p>errno is captured by the downcall itself ({@code captureCallState}) into a segment the
@@ -44,7 +44,44 @@ final class NativeIo {
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
             ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
 
+    private static final MethodHandle MOUNT = handle("mount", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+    private static final MethodHandle GETEUID = LINKER.downcallHandle(LIBC.find("geteuid").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+
     private NativeIo() {}
+
+    /** mount(2) with no source, type or data (a remount of {@code target} with {@code flags}): 0 or -errno. */
+    static int remount(String target, long flags) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = callState(call);
+            int r = (int) MOUNT.invokeExact(state, MemorySegment.NULL, call.allocateFrom(target), MemorySegment.NULL, flags,
+                    MemorySegment.NULL);
+            return r == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mount(2) failed to run", t);
+        }
+    }
+
+    static int geteuid() {
+        try {
+            return (int) GETEUID.invokeExact();
+        } catch (Throwable t) {
+            throw new IllegalStateException("geteuid failed", t);
+        }
+    }
+
+    /** strerror(3) of {@code errno}, or "errno N". */
+    static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
 
     private static MethodHandle handle(String name, FunctionDescriptor d) {
         return LINKER.downcallHandle(LIBC.find(name).orElseThrow(), d, ERRNO_OPTION);
