@@ -7,11 +7,14 @@
  *   create+close+unlink  one new file in one directory
  *   stat             stat of an existing file after its attributes expired (entry/attr timeout 0 mounts) or cached
  *   open+close       of an existing file
+ *   punch4k          fallocate(PUNCH_HOLE|KEEP_SIZE) of one 4 KiB page, every other page of the
+ *                    64 MiB file from the start (6,400 punches: the file ends with ~6,400 extents)
  * Usage: percall DIR [SCALE]   (SCALE multiplies the iteration counts; default 1)
  * Output: one line per case: "case median_us p90_us n".
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +126,20 @@ int main(int argc, char **argv) {
         v[i] = now_us() - t;
     }
     report("open+close", v, c);
+
+    int pn = 6400 * scale;
+    double *pv = malloc(sizeof(double) * pn);
+    int pfd = open("percall.dat", O_RDWR);
+    if (pfd < 0) die("open percall.dat");
+    for (int i = 0; i < pn; i++) {
+        long off = ((long)(2 * i) % (file / 4096)) * 4096;
+        double t = now_us();
+        if (fallocate(pfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, 4096) != 0) die("punch");
+        pv[i] = now_us() - t;
+    }
+    report("punch4k", pv, pn);
+    close(pfd);
+    free(pv);
 
     unlink("percall.dat");
     rmdir("percall.d");

@@ -12,6 +12,13 @@ final class ExtentMap {
     private long[] physical = new long[4];
     private byte[] order = new byte[4];
     private int count;
+    /**
+     * Logical starts of the extents inserted or removed since the media last matched this map
+     * ({@link #markWritten}): every extent starting outside {@code [changedLo, changedHi]} is as
+     * the media has it. Empty when {@code changedLo > changedHi}.
+     */
+    private long changedLo = Long.MAX_VALUE;
+    private long changedHi = Long.MIN_VALUE;
 
     int count() {
         return count;
@@ -30,6 +37,29 @@ final class ExtentMap {
         physical = Arrays.copyOf(other.physical, Math.max(4, other.count));
         order = Arrays.copyOf(other.order, Math.max(4, other.count));
         count = other.count;
+        changedLo = other.changedLo;
+        changedHi = other.changedHi;
+    }
+
+    /** Lowest logical start inserted or removed since {@link #markWritten}; Long.MAX_VALUE if none. */
+    long changedLo() {
+        return changedLo;
+    }
+
+    /** Highest logical start inserted or removed since {@link #markWritten}; Long.MIN_VALUE if none. */
+    long changedHi() {
+        return changedHi;
+    }
+
+    /** The media now holds exactly this map. */
+    void markWritten() {
+        changedLo = Long.MAX_VALUE;
+        changedHi = Long.MIN_VALUE;
+    }
+
+    private void noteChange(long logicalPage) {
+        changedLo = Math.min(changedLo, logicalPage);
+        changedHi = Math.max(changedHi, logicalPage);
     }
 
     /** Whether some extent's block contains physical page {@code page} (a linear scan: failure paths only). */
@@ -81,6 +111,12 @@ final class ExtentMap {
         return best;
     }
 
+    /** Index of the first extent starting at or after logical page {@code page} ({@link #count} if none). */
+    int ceilingIndex(long page) {
+        int i = floor(page);
+        return i >= 0 && logical[i] == page ? i : i + 1;
+    }
+
     /** First logical page at or after {@code page} that some extent starts at, or Long.MAX_VALUE. */
     long nextStart(long page) {
         int i = Math.max(0, floor(page));
@@ -93,6 +129,7 @@ final class ExtentMap {
     /** Inserts an extent that overlaps no other; returns its index. */
     int insert(long logicalPage, long physicalPage, int ord) {
         int at = floor(logicalPage) + 1;
+        noteChange(logicalPage);
         if (count == logical.length) {
             int n = count * 2;
             logical = Arrays.copyOf(logical, n);
@@ -110,6 +147,7 @@ final class ExtentMap {
     }
 
     void remove(int i) {
+        noteChange(logical[i]);
         System.arraycopy(logical, i + 1, logical, i, count - i - 1);
         System.arraycopy(physical, i + 1, physical, i, count - i - 1);
         System.arraycopy(order, i + 1, order, i, count - i - 1);

@@ -1,8 +1,11 @@
 package io.nvmfs.core;
 
 /**
- * Overflow extent page, version 1 (metadata owner). Written whole and persisted before the
- * transaction that links it; never changed in place (a changed extent list gets new pages).
+ * Overflow extent page, version 1 (metadata owner). A new page is written whole and persisted
+ * before the transaction that links it; with feature {@code SPARSE_EXTENT_CHAINS} a page may hold
+ * 1..254 extents anywhere in the chain and is changed in place only through a journaled write of
+ * its bytes up to its last extent ({@link ExtentChainWriter}); without it, chains are packed full
+ * and a changed extent list gets new pages.
  *
  * <pre>
  * off  size  field

@@ -75,6 +75,14 @@ final class FsCore {
         }
     }
 
+    /**
+     * Whether extent pages may be changed in place and left partly full ({@link ExtentChainWriter});
+     * read from the superblock each time, so a feature upgrade at attach takes effect at once.
+     */
+    boolean sparseChains() {
+        return FsSuperblockFormat.sparseExtentChains(seg, superblock);
+    }
+
     int newGeneration() {
         return nextGeneration.incrementAndGet();
     }
@@ -170,11 +178,7 @@ final class FsCore {
     void writeInode(Transaction tx, Inode n, AfterCommit after) throws FsException {
         FileData.persistDirty(this, n);
         if (n.extentsDirty) {
-            long[] old = n.extentChain;
-            n.extentChain = writeChain(n);
-            for (long p : old) {
-                after.free(meta, p, 0);
-            }
+            n.extentChain = ExtentChainWriter.update(this, tx, n, after);
         }
         table.write(tx, n);
     }
@@ -197,12 +201,12 @@ final class FsCore {
     }
 
     /** Frees the extent pages of {@code n}'s chain that are not in {@code kept}, and puts {@code kept} back. */
-    void dropUnreferencedChain(Inode n, long[] kept) {
+    void dropUnreferencedChain(Inode n, ExtentChain kept) {
         if (n.extentChain == kept) {
             return;
         }
-        for (long p : n.extentChain) {
-            if (java.util.Arrays.stream(kept).noneMatch(q -> q == p)) {
+        for (long p : n.extentChain.pages()) {
+            if (!kept.contains(p)) {
                 freeQuietly(meta, p, 0);
             }
         }
@@ -214,35 +218,8 @@ final class FsCore {
     void written(Inode n) {
         n.metaDirty = false;
         n.extentsDirty = false;
+        n.extents.markWritten();
         cache.put(n);
-    }
-
-    private long[] writeChain(Inode n) throws FsException {
-        int count = n.extents.count();
-        if (count <= InodeFormat.INLINE_EXTENTS) {
-            return new long[0];
-        }
-        int pages = (count + ExtentPageFormat.PER_PAGE - 1) / ExtentPageFormat.PER_PAGE;
-        long[] chain = new long[pages];
-        try {
-            for (int i = 0; i < pages; i++) {
-                chain[i] = allocate(meta, 0);
-            }
-        } catch (OutOfSpaceException e) {
-            for (long p : chain) {
-                if (p != 0) { // the pages allocated before the failure; 0 = not reached
-                    freeQuietly(meta, p, 0);
-                }
-            }
-            throw new FsException(Errno.ENOSPC, "no page for the extent list of inode " + n.ino);
-        }
-        for (int i = pages - 1; i >= 0; i--) {
-            int from = i * ExtentPageFormat.PER_PAGE;
-            int c = Math.min(ExtentPageFormat.PER_PAGE, count - from);
-            InodeCodec.writeExtentPage(seg, chain[i], n, from, c, i + 1 < pages ? chain[i + 1] : 0);
-            media.persist(chain[i] << 12, 4096);
-        }
-        return chain;
     }
 
     /** Commits, then runs what the commit made safe (frees). */
@@ -257,7 +234,7 @@ final class FsCore {
         for (int i = 0; i < n.extents.count(); i++) {
             after.free(owner, n.extents.physical(i), n.extents.order(i));
         }
-        for (long p : n.extentChain) {
+        for (long p : n.extentChain.pages()) {
             after.free(meta, p, 0);
         }
         if (n.xattrPage != 0) {

@@ -12,7 +12,9 @@ import java.util.UUID;
  * off  size  field
  *   0     8  magic          "NVMFS-SB"
  *   8     4  version        1
- *  12     4  features       0 (attach refuses unknown bits)
+ *  12     4  features       bit 1 = SPARSE_EXTENT_CHAINS (extent pages may be partly full
+ *                           and change in place through the journal); attach refuses
+ *                           unknown bits, so older code refuses an image that has one
  *  16    16  uuid           filesystem UUID (= the namespace's)
  *  32     8  journal_page   first page of the journal block (journal owner)
  *  40     4  journal_order  order of the journal block
@@ -40,6 +42,10 @@ public final class FsSuperblockFormat {
     public static final int OFF_MAGIC = 0;
     public static final int OFF_VERSION = 8;
     public static final int OFF_FEATURES = 12;
+    /** Extent pages anywhere in a chain may hold 1..254 extents (older code read only full ones). */
+    public static final int FEATURE_SPARSE_EXTENT_CHAINS = 1 << 1;
+    /** Every feature this code reads; mkfs sets them all. */
+    public static final int KNOWN_FEATURES = FEATURE_SPARSE_EXTENT_CHAINS;
     public static final int OFF_UUID = 16;
     public static final int OFF_JOURNAL_PAGE = 32;
     public static final int OFF_JOURNAL_ORDER = 40;
@@ -58,6 +64,7 @@ public final class FsSuperblockFormat {
         s.asSlice(at, 4096).fill((byte) 0);
         s.set(Le.LONG, at + OFF_MAGIC, MAGIC);
         s.set(Le.INT, at + OFF_VERSION, VERSION);
+        s.set(Le.INT, at + OFF_FEATURES, KNOWN_FEATURES);
         s.set(Le.LONG, at + OFF_UUID, uuid.getMostSignificantBits());
         s.set(Le.LONG, at + OFF_UUID + 8, uuid.getLeastSignificantBits());
         s.set(Le.LONG, at + OFF_JOURNAL_PAGE, journalPage);
@@ -91,14 +98,20 @@ public final class FsSuperblockFormat {
         if (s.get(Le.INT, at + OFF_VERSION) != VERSION) {
             return "unsupported version " + s.get(Le.INT, at + OFF_VERSION);
         }
-        if (s.get(Le.INT, at + OFF_FEATURES) != 0) {
-            return "unknown features 0x" + Integer.toHexString(s.get(Le.INT, at + OFF_FEATURES));
+        int unknown = s.get(Le.INT, at + OFF_FEATURES) & ~KNOWN_FEATURES;
+        if (unknown != 0) {
+            return "unknown features 0x" + Integer.toHexString(unknown) + " (made by newer nvmfs)";
         }
         int order = s.get(Le.INT, at + OFF_JOURNAL_ORDER);
         if (order < 1 || order > 20) {
             return "journal order " + order + " out of range";
         }
         return null;
+    }
+
+    /** Whether the superblock at {@code at} allows partly full extent pages (feature {@link #FEATURE_SPARSE_EXTENT_CHAINS}). */
+    public static boolean sparseExtentChains(MemorySegment s, long at) {
+        return (s.get(Le.INT, at + OFF_FEATURES) & FEATURE_SPARSE_EXTENT_CHAINS) != 0;
     }
 
     public static long chunkSlot(long sbOffset, int chunk) {

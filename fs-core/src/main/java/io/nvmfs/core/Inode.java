@@ -33,13 +33,13 @@ final class Inode {
      */
     long keepEnd;
     final ExtentMap extents = new ExtentMap();
-    /** Pages of the on-media overflow extent chain, in order; empty when extents are inline. */
-    long[] extentChain = new long[0];
+    /** The on-media overflow extent chain; {@link ExtentChain#NONE} when extents are inline. */
+    ExtentChain extentChain = ExtentChain.NONE;
 
     // DRAM-only state.
     /** Fields differ from the media record (set by writes that change size, extents or times). */
     boolean metaDirty;
-    /** The extent list differs from the media's (so an overflow chain must be rewritten). */
+    /** The extent list differs from the media's (so the chain pages it changed must be rewritten). */
     boolean extentsDirty;
     /** File bytes written and not yet persisted. */
     final DirtyRanges dirtyData = new DirtyRanges();
@@ -60,7 +60,7 @@ final class Inode {
 
     /** Pages held: data extents, extent pages, xattr page. */
     long pages() {
-        return extents.pages() + extentChain.length + (xattrPage != 0 ? 1 : 0);
+        return extents.pages() + extentChain.length() + (xattrPage != 0 ? 1 : 0);
     }
 
     boolean isDir() {
@@ -74,7 +74,7 @@ final class Inode {
 
     /** The fields an operation may change before its commit, as they were (see {@link #restore}). */
     record Saved(int mode, int nlink, int uid, int gid, long size, long[] sec, int[] nsec, long rdev, long parent,
-                 long keepEnd, ExtentMap extents, long[] extentChain, boolean metaDirty, boolean extentsDirty) {}
+                 long keepEnd, ExtentMap extents, ExtentChain extentChain, boolean metaDirty, boolean extentsDirty) {}
 
     /**
      * Remembers the state an operation starts from. Invariant kept with {@link #restore}: an

@@ -23,11 +23,11 @@ final class InodeCodec {
         s.set(Le.LONG, InodeFormat.OFF_RDEV, n.rdev);
         s.set(Le.INT, InodeFormat.OFF_GENERATION, n.generation);
         s.set(Le.LONG, InodeFormat.OFF_PARENT, n.parent);
-        s.set(Le.LONG, InodeFormat.OFF_EXTENT_PAGE, n.extentChain.length == 0 ? 0 : n.extentChain[0]);
+        s.set(Le.LONG, InodeFormat.OFF_EXTENT_PAGE, n.extentChain.length() == 0 ? 0 : n.extentChain.page(0));
         s.set(Le.INT, InodeFormat.OFF_EXTENTS, n.extents.count());
         s.set(Le.LONG, InodeFormat.OFF_XATTR_PAGE, n.xattrPage);
         s.set(Le.LONG, InodeFormat.OFF_KEEP_END, n.keepEnd);
-        if (n.extentChain.length == 0) {
+        if (n.extentChain.length() == 0) {
             for (int i = 0; i < n.extents.count(); i++) {
                 s.set(Le.LONG, InodeFormat.OFF_INLINE + 16L * i, n.extents.logical(i));
                 s.set(Le.LONG, InodeFormat.OFF_INLINE + 16L * i + 8,
@@ -76,18 +76,23 @@ final class InodeCodec {
         } else {
             readChain(media, n, chain, count, namespacePages);
         }
+        n.extents.markWritten();
         return n;
     }
 
+    /**
+     * Reads the chain from {@code page}. Pages may hold fewer than 254 extents anywhere in the
+     * chain (a chain changed in place keeps its pages partly full); each holds at least one, so a
+     * chain has at most as many pages as the inode has extents, which also bounds a cycle.
+     */
     private static void readChain(MemorySegment media, Inode n, long page, int count, long namespacePages)
             throws CorruptFsException {
-        long pagesNeeded = (count + (long) ExtentPageFormat.PER_PAGE - 1) / ExtentPageFormat.PER_PAGE;
-        if (pagesNeeded > namespacePages) {
-            throw new CorruptFsException("inode " + n.ino, "extent count " + count + " needs more extent pages than the namespace has");
-        }
-        long[] chain = new long[(int) pagesNeeded];
+        long[] pages = new long[Math.min(count, 16)];
+        int[] counts = new int[pages.length];
+        long[] firstKeys = new long[pages.length];
         int seen = 0;
-        for (int p = 0; p < pagesNeeded; p++) {
+        int p = 0;
+        while (page != 0 && seen < count) {
             String where = "inode " + n.ino + " extent page " + p;
             checkPage(where, page, namespacePages, false);
             long at = page << 12;
@@ -104,14 +109,23 @@ final class InodeCodec {
                 long e = at + ExtentPageFormat.OFF_EXTENTS + 16L * i;
                 addExtent(n, where, media.get(Le.LONG, e), media.get(Le.LONG, e + 8), namespacePages);
             }
-            chain[p] = page;
+            if (p == pages.length) {
+                pages = java.util.Arrays.copyOf(pages, p * 2);
+                counts = java.util.Arrays.copyOf(counts, p * 2);
+                firstKeys = java.util.Arrays.copyOf(firstKeys, p * 2);
+            }
+            pages[p] = page;
+            counts[p] = c;
+            firstKeys[p] = media.get(Le.LONG, at + ExtentPageFormat.OFF_EXTENTS);
+            p++;
             seen += c;
             page = media.get(Le.LONG, at + ExtentPageFormat.OFF_NEXT);
         }
         if (seen != count || page != 0) {
             throw new CorruptFsException("inode " + n.ino, "extent chain holds " + seen + " extents, inode says " + count);
         }
-        n.extentChain = chain;
+        n.extentChain = new ExtentChain(java.util.Arrays.copyOf(pages, p), java.util.Arrays.copyOf(counts, p),
+                java.util.Arrays.copyOf(firstKeys, p));
     }
 
     private static void addExtent(Inode n, String where, long logical, long packed, long namespacePages)
@@ -139,16 +153,31 @@ final class InodeCodec {
     static void writeExtentPage(MemorySegment media, long page, Inode n, int from, int count, long next) {
         long at = page << 12;
         media.asSlice(at, 4096).fill((byte) 0);
-        media.set(Le.INT, at + ExtentPageFormat.OFF_MAGIC, ExtentPageFormat.MAGIC);
-        media.set(Le.INT, at + ExtentPageFormat.OFF_COUNT, count);
-        media.set(Le.LONG, at + ExtentPageFormat.OFF_NEXT, next);
-        media.set(Le.LONG, at + ExtentPageFormat.OFF_OWNER, n.ino);
+        encodeExtentPage(media, at, n, from, count, next);
+    }
+
+    /** Bytes of an extent page holding {@code count} extents: all that its CRC and a reader look at. */
+    static int extentPageBytes(int count) {
+        return ExtentPageFormat.OFF_EXTENTS + 16 * count;
+    }
+
+    /**
+     * Encodes an extent page at {@code at} of {@code dst} (the media, or a buffer a journaled write
+     * takes): header, the {@code count} extents of {@code n} from index {@code from}, CRC.
+     * Writes {@link #extentPageBytes} bytes and nothing past them.
+     */
+    static void encodeExtentPage(MemorySegment dst, long at, Inode n, int from, int count, long next) {
+        dst.set(Le.INT, at + ExtentPageFormat.OFF_MAGIC, ExtentPageFormat.MAGIC);
+        dst.set(Le.INT, at + ExtentPageFormat.OFF_COUNT, count);
+        dst.set(Le.LONG, at + ExtentPageFormat.OFF_NEXT, next);
+        dst.set(Le.LONG, at + ExtentPageFormat.OFF_OWNER, n.ino);
+        dst.set(Le.INT, at + ExtentPageFormat.OFF_CRC + 4, 0);
         for (int i = 0; i < count; i++) {
             long e = at + ExtentPageFormat.OFF_EXTENTS + 16L * i;
-            media.set(Le.LONG, e, n.extents.logical(from + i));
-            media.set(Le.LONG, e + 8, InodeFormat.packPhysical(n.extents.physical(from + i), n.extents.order(from + i)));
+            dst.set(Le.LONG, e, n.extents.logical(from + i));
+            dst.set(Le.LONG, e + 8, InodeFormat.packPhysical(n.extents.physical(from + i), n.extents.order(from + i)));
         }
-        media.set(Le.INT, at + ExtentPageFormat.OFF_CRC, extentPageCrc(media, at, count));
+        dst.set(Le.INT, at + ExtentPageFormat.OFF_CRC, extentPageCrc(dst, at, count));
     }
 
     private static int extentPageCrc(MemorySegment media, long at, int count) {

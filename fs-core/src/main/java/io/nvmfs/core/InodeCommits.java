@@ -55,7 +55,7 @@ final class InodeCommits {
     /** Commits {@code n}'s record (its data first) and runs {@code after}. */
     void commit(Inode n, FsCore.AfterCommit after) throws FsException {
         Transaction tx = new Transaction();
-        long[] chain = n.extentChain;
+        ExtentChain chain = n.extentChain;
         try {
             fs.writeInode(tx, n, after);
             fs.commit(tx, after);

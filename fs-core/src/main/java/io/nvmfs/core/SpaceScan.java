@@ -52,7 +52,7 @@ final class SpaceScan {
             for (int i = 0; i < n.extents.count(); i++) {
                 own.add(new long[] {n.extents.physical(i), 1L << n.extents.order(i)});
             }
-            for (long p : n.extentChain) {
+            for (long p : n.extentChain.pages()) {
                 metaRefs.add(new long[] {p, 1});
             }
             if (n.xattrPage != 0) {

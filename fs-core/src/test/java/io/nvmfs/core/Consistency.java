@@ -129,7 +129,7 @@ final class Consistency {
             for (int i = 0; i < n.extents.count(); i++) {
                 refs.get(owner).add(new long[] {n.extents.physical(i), 1L << n.extents.order(i)});
             }
-            for (long p : n.extentChain) {
+            for (long p : n.extentChain.pages()) {
                 refs.get(fs.meta).add(new long[] {p, 1});
             }
             if (n.xattrPage != 0) {

@@ -32,6 +32,22 @@ public final class CrashBases {
         }
     });
 
+    /**
+     * {@link #files}, and /A/bar with 600 extents: one-page KEEP_SIZE reservations past an EOF of
+     * 0 at the even logical pages 0..1198, made one by one so the chain grows by splits (several
+     * partly full pages, as a file grown in place has). Past EOF,
+     * because the explorer compares every file's bytes in every crash state, and 600 data pages
+     * would make that the whole cost. Not in {@link #ALL}: {@link CrashOps#chainOps} run from it.
+     */
+    static final Base LONG_CHAIN = new Base("long-chain", fs -> {
+        files(fs);
+        NvmFs.Created c = fs.create(fs.resolve("/A"), "bar", 0644, Handle.O_RDWR | Handle.O_CREAT, Caller.ROOT);
+        for (long page = 0; page < 1200; page += 2) {
+            fs.fallocate(c.fh(), Fallocate.KEEP_SIZE, page << 12, 4096);
+        }
+        fs.release(c.fh());
+    });
+
     static final List<Base> ALL = List.of(
             new Base("files", CrashBases::files),
             new Base("freed", fs -> {

@@ -76,6 +76,15 @@ public final class CrashExplorer {
         }
     }
 
+    /** One-operation workloads of the chain operations from the long-chain base, those freeing few records. */
+    public void exploreCheapChainSeq1() {
+        for (CrashOps.Op op : CrashOps.chainOps()) {
+            if (CrashOps.CHEAP_CHAIN_OPS.contains(op.name()) || op.name().startsWith("punch-page")) {
+                explore(CrashBases.LONG_CHAIN, List.of(op));
+            }
+        }
+    }
+
     public long states() {
         return states;
     }

@@ -100,6 +100,30 @@ public final class CrashOps {
         return ops;
     }
 
+    /**
+     * Operations on {@link CrashBases#LONG_CHAIN}'s /A/bar that change its extent-chain pages in
+     * place: one extent out of a middle page, 530 logical pages (at least one whole chain page:
+     * none holds more than 254 extents, 508 logical pages) out of the middle, the first page
+     * emptied, a reservation into a hole of the first page (past full: a split), data into a
+     * hole; then a truncate, the unlink, a sync.
+     */
+    static List<Op> chainOps() {
+        int punch = Fallocate.PUNCH_HOLE | Fallocate.KEEP_SIZE;
+        return List.of(
+                falloc("punch-one /A/bar", "/A/bar", punch, 600L << 12, 4096),
+                falloc("punch-page /A/bar", "/A/bar", punch, 500L << 12, 530L << 12),
+                falloc("punch-head /A/bar", "/A/bar", punch, 0, 508L << 12),
+                falloc("reserve-hole /A/bar", "/A/bar", Fallocate.KEEP_SIZE, 3L << 12, 4096),
+                write("write-hole /A/bar", "/A/bar", 5L << 12, 10),
+                new Op("truncate /A/bar", (fs, d) -> fs.truncate(fs.resolve("/A/bar"), 0)),
+                new Op("unlink /A/bar", (fs, d) -> fs.unlink(fs.resolve("/A"), "bar")),
+                new Op("sync", (fs, d) -> fs.flush()));
+    }
+
+    /** The {@link #chainOps} that free few records (each freed record adds persist points, and so crash states). */
+    static final java.util.Set<String> CHEAP_CHAIN_OPS = java.util.Set.of("punch-one /A/bar", "reserve-hole /A/bar",
+            "write-hole /A/bar", "truncate /A/bar", "sync");
+
     private static Op write(String name, String f, long offset, int length) {
         return new Op(name, (fs, d) -> {
             long ino = fs.resolve(f);

@@ -107,7 +107,7 @@ class FreedPageReplayTest {
             // One more extent: the list overflows into an extent page, taken from the free pool.
             t.fs.write(f.fh(), (long) (2 * InodeFormat.INLINE_EXTENTS) << 12, java.lang.foreign.MemorySegment.ofArray(one), 0, 1);
             t.fs.fsync(f.fh(), false);
-            long[] chain = t.fs.fs.table.read(f.stat().ino()).extentChain;
+            long[] chain = t.fs.fs.table.read(f.stat().ino()).extentChain.pages();
             org.junit.jupiter.api.Assertions.assertEquals(1, chain.length, "one overflow extent page");
             byte[] want = t.readFile(f.stat().ino());
             t.crashAndAttach();

@@ -66,12 +66,16 @@ class InodeCodecTest {
         int count = n.extents.count();
         if (count > InodeFormat.INLINE_EXTENTS) {
             int pages = (count + ExtentPageFormat.PER_PAGE - 1) / ExtentPageFormat.PER_PAGE;
-            n.extentChain = Arrays.copyOf(CHAIN, pages);
+            int[] counts = new int[pages];
+            long[] firstKeys = new long[pages];
             for (int i = 0; i < pages; i++) {
                 int from = i * ExtentPageFormat.PER_PAGE;
+                counts[i] = Math.min(ExtentPageFormat.PER_PAGE, count - from);
+                firstKeys[i] = n.extents.logical(from);
                 InodeCodec.writeExtentPage(media, CHAIN[i], n, from, Math.min(ExtentPageFormat.PER_PAGE, count - from),
                         i + 1 < pages ? CHAIN[i + 1] : 0);
             }
+            n.extentChain = new ExtentChain(Arrays.copyOf(CHAIN, pages), counts, firstKeys);
         }
         storeRecord(InodeCodec.encode(n));
     }
@@ -118,7 +122,9 @@ class InodeCodecTest {
         assertEquals(want.parent, got.parent, "parent");
         assertEquals(want.xattrPage, got.xattrPage, "xattr page");
         assertEquals(want.keepEnd, got.keepEnd, "keep_end");
-        assertArrayEquals(want.extentChain, got.extentChain, "extent chain");
+        assertArrayEquals(want.extentChain.pages(), got.extentChain.pages(), "extent chain");
+        assertArrayEquals(want.extentChain.counts(), got.extentChain.counts(), "extents per chain page");
+        assertArrayEquals(want.extentChain.firstKeys(), got.extentChain.firstKeys(), "first key per chain page");
         assertEquals(want.extents.count(), got.extents.count(), "extent count");
         for (int i = 0; i < want.extents.count(); i++) {
             assertEquals(want.extents.logical(i), got.extents.logical(i), "logical page of extent " + i);
@@ -186,7 +192,7 @@ class InodeCodecTest {
         Inode back = decode();
         assertSameInode(n, back);
         assertEquals(inline ? 0 : (count + ExtentPageFormat.PER_PAGE - 1) / ExtentPageFormat.PER_PAGE,
-                back.extentChain.length);
+                back.extentChain.length());
     }
 
     @Test
@@ -410,7 +416,9 @@ class InodeCodecTest {
         // Two pages' worth of extents, but the first page says it is the last.
         store(withExtents(ExtentPageFormat.PER_PAGE + 3));
         editExtentPage(CHAIN[0], p -> p.set(Le.LONG, ExtentPageFormat.OFF_NEXT, 0L));
-        assertTrue(rejected().contains("outside the namespace"));
+        String why = rejected();
+        assertTrue(why.contains("extent chain holds " + ExtentPageFormat.PER_PAGE + " extents, inode says "
+                + (ExtentPageFormat.PER_PAGE + 3)), why);
     }
 
     @Test

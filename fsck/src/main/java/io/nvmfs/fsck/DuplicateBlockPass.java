@@ -1,6 +1,5 @@
 package io.nvmfs.fsck;
 
-import io.nvmfs.core.ExtentPageFormat;
 import io.nvmfs.core.InodeFormat;
 import io.nvmfs.core.Mode;
 import io.nvmfs.nvmpg.Pages;
@@ -98,12 +97,16 @@ final class DuplicateBlockPass {
             int chainIndex = indexOf(img.chain, page);
             if (chainIndex >= 0 && Claim.meta(c) && Claim.order(c) == 0) {
                 // The extents this page held cannot be trusted to be anyone's: drop them with it.
-                int from = chainIndex * ExtentPageFormat.PER_PAGE;
-                int to = Math.min(img.logical.size(), from + ExtentPageFormat.PER_PAGE);
+                int from = 0;
+                for (int p = 0; p < chainIndex; p++) {
+                    from += (int) img.chainCounts.get(p);
+                }
+                int to = Math.min(img.logical.size(), from + (int) img.chainCounts.get(chainIndex));
                 for (int i = to - 1; i >= from; i--) {
                     img.removeExtent(i);
                 }
                 img.chain.remove(chainIndex);
+                img.chainCounts.remove(chainIndex);
                 continue;
             }
             for (int i = 0; i < img.logical.size(); i++) {

@@ -22,6 +22,8 @@ final class InodeImage {
     final LongList packed = new LongList();
     /** Extent pages of the chain that passed their checks, in chain order. */
     final LongList chain = new LongList();
+    /** Extents each page of {@link #chain} holds (set by {@link #readValidExtents}; pages may be partly full). */
+    final LongList chainCounts = new LongList();
     /** Pages of the chain the re-encoded list uses (set by {@link #write}). */
     int chainUsed;
 
@@ -32,6 +34,7 @@ final class InodeImage {
         logical.clear();
         packed.clear();
         chain.clear();
+        chainCounts.clear();
         chainUsed = 0;
     }
 
@@ -49,6 +52,7 @@ final class InodeImage {
             chain.add(page);
             long at = page << 12;
             int c = seg.get(Le.INT, at + ExtentPageFormat.OFF_COUNT);
+            chainCounts.add(c);
             for (int i = 0; i < c; i++) {
                 long e = at + ExtentPageFormat.OFF_EXTENTS + 16L * i;
                 logical.add(seg.get(Le.LONG, e));

@@ -228,8 +228,10 @@ final class InodePass {
                 && st.report.problem(Problem.IN06, who, "says " + count + ", found " + found)) {
             change = true;
         }
-        if (!change && img.chain.size() != img.chainPagesNeeded()) {
-            // Valid pages, but not packed as fs-core reads them (254 to a page, no spare page).
+        if (!change && img.chain.size() != img.chainPagesNeeded()
+                && !io.nvmfs.core.FsSuperblockFormat.sparseExtentChains(st.seg, st.sb)) {
+            // Valid pages, but not packed as fs-core reads them without SPARSE_EXTENT_CHAINS
+            // (254 to a page, no spare page). With it, any page may be partly full.
             change = st.report.problem(Problem.IN06, who, img.chain.size() + " extent pages for " + img.logical.size() + " extents");
         }
         return change;
