@@ -19,6 +19,14 @@ final class ExtentMap {
      */
     private long changedLo = Long.MAX_VALUE;
     private long changedHi = Long.MIN_VALUE;
+    /** Sum of the extents' pages, kept with every insert and remove (st_blocks reads it at each commit). */
+    private long pages;
+    /**
+     * While an operation may still fail ({@link #beginUndo}): its inserts and removes, oldest
+     * first, so {@link #rollBack} can put the map back in the time of the change, not of the map
+     * (a punch in a file of 12,800 extents copied all of them before).
+     */
+    private final UndoLog undo = new UndoLog();
 
     int count() {
         return count;
@@ -39,6 +47,56 @@ final class ExtentMap {
         count = other.count;
         changedLo = other.changedLo;
         changedHi = other.changedHi;
+        pages = other.pages;
+    }
+
+    /** Starts recording the inserts and removes an operation makes, to undo them if it fails. */
+    void beginUndo() {
+        undo.begin(changedLo, changedHi);
+    }
+
+    /** The operation succeeded: what it changed stays, and the record of it goes. */
+    void endUndo() {
+        undo.end();
+    }
+
+    /** Whether {@link #beginUndo} is in effect. */
+    boolean undoing() {
+        return undo.active;
+    }
+
+    /**
+     * The blocks of extents inserted since {@link #beginUndo} that are still in the map, as
+     * {physical, order} pairs: what a failed operation allocated, unless a roll-back gives the
+     * same block back to an extent it removed (a split's kept pieces).
+     */
+    java.util.List<long[]> insertedSinceBegin() {
+        java.util.List<long[]> out = new java.util.ArrayList<>();
+        for (int k = 0; k < undo.size; k++) {
+            if (undo.inserted[k]) {
+                int i = find(undo.logical[k]);
+                if (i >= 0 && logical[i] == undo.logical[k] && physical[i] == undo.physical[k] && order[i] == undo.order[k]) {
+                    out.add(new long[] {physical[i], order[i]});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Undoes every insert and remove since {@link #beginUndo}, newest first, and ends the recording. */
+    void rollBack() {
+        UndoLog u = undo;
+        u.active = false;
+        for (int k = u.size - 1; k >= 0; k--) {
+            if (u.inserted[k]) {
+                remove(floor(u.logical[k]));
+            } else {
+                insert(u.logical[k], u.physical[k], u.order[k]);
+            }
+        }
+        changedLo = u.changedLo;
+        changedHi = u.changedHi;
+        u.end();
     }
 
     /** Lowest logical start inserted or removed since {@link #markWritten}; Long.MAX_VALUE if none. */
@@ -130,6 +188,8 @@ final class ExtentMap {
     int insert(long logicalPage, long physicalPage, int ord) {
         int at = floor(logicalPage) + 1;
         noteChange(logicalPage);
+        undo.record(true, logicalPage, physicalPage, ord);
+        pages += 1L << ord;
         if (count == logical.length) {
             int n = count * 2;
             logical = Arrays.copyOf(logical, n);
@@ -148,6 +208,8 @@ final class ExtentMap {
 
     void remove(int i) {
         noteChange(logical[i]);
+        undo.record(false, logical[i], physical[i], order[i]);
+        pages -= 1L << order[i];
         System.arraycopy(logical, i + 1, logical, i, count - i - 1);
         System.arraycopy(physical, i + 1, physical, i, count - i - 1);
         System.arraycopy(order, i + 1, order, i, count - i - 1);
@@ -156,10 +218,54 @@ final class ExtentMap {
 
     /** Pages mapped by all extents. */
     long pages() {
-        long n = 0;
-        for (int i = 0; i < count; i++) {
-            n += 1L << order[i];
+        return pages;
+    }
+
+    /** The inserts and removes of one operation in flight; reused, so recording allocates only to grow. */
+    private static final class UndoLog {
+        boolean active;
+        int size;
+        long[] logical = new long[8];
+        long[] physical = new long[8];
+        byte[] order = new byte[8];
+        boolean[] inserted = new boolean[8];
+        long changedLo;
+        long changedHi;
+
+        void begin(long lo, long hi) {
+            active = true;
+            size = 0;
+            changedLo = lo;
+            changedHi = hi;
         }
-        return n;
+
+        void end() {
+            active = false;
+            size = 0;
+            if (logical.length > 64) { // a large truncate's record is not kept for the inode's life
+                logical = new long[8];
+                physical = new long[8];
+                order = new byte[8];
+                inserted = new boolean[8];
+            }
+        }
+
+        void record(boolean insert, long l, long p, int o) {
+            if (!active) {
+                return;
+            }
+            if (size == logical.length) {
+                int n = size * 2;
+                logical = Arrays.copyOf(logical, n);
+                physical = Arrays.copyOf(physical, n);
+                order = Arrays.copyOf(order, n);
+                inserted = Arrays.copyOf(inserted, n);
+            }
+            logical[size] = l;
+            physical[size] = p;
+            order[size] = (byte) o;
+            inserted[size] = insert;
+            size++;
+        }
     }
 }

@@ -191,13 +191,14 @@ final class FsCore {
      */
     void undo(Inode n, Inode.Saved saved) {
         Owner owner = ownerOf(n);
-        for (int i = 0; saved.extents() != null && i < n.extents.count(); i++) {
-            if (!saved.extents().holdsPhysical(n.extents.physical(i))) {
-                freeQuietly(owner, n.extents.physical(i), n.extents.order(i));
-            }
-        }
+        java.util.List<long[]> added = saved.extentsSaved() ? n.extents.insertedSinceBegin() : java.util.List.of();
         dropUnreferencedChain(n, saved.extentChain());
         n.restore(saved);
+        for (long[] b : added) {
+            if (!n.extents.holdsPhysical(b[0])) { // not a piece of a block the inode had before
+                freeQuietly(owner, b[0], (int) b[1]);
+            }
+        }
     }
 
     /** Frees the extent pages of {@code n}'s chain that are not in {@code kept}, and puts {@code kept} back. */

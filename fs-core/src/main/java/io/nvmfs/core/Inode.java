@@ -74,7 +74,7 @@ final class Inode {
 
     /** The fields an operation may change before its commit, as they were (see {@link #restore}). */
     record Saved(int mode, int nlink, int uid, int gid, long size, long[] sec, int[] nsec, long rdev, long parent,
-                 long keepEnd, ExtentMap extents, ExtentChain extentChain, boolean metaDirty, boolean extentsDirty) {}
+                 long keepEnd, boolean extentsSaved, ExtentChain extentChain, boolean metaDirty, boolean extentsDirty) {}
 
     /**
      * Remembers the state an operation starts from. Invariant kept with {@link #restore}: an
@@ -83,17 +83,25 @@ final class Inode {
      * another commit of this inode.
      */
     Saved save() {
-        return new Saved(mode, nlink, uid, gid, size, sec.clone(), nsec.clone(), rdev, parent, keepEnd, extents.copy(),
+        extents.beginUndo(); // not a copy: the map records what the operation changes, to put it back
+        return new Saved(mode, nlink, uid, gid, size, sec.clone(), nsec.clone(), rdev, parent, keepEnd, true,
                 extentChain, metaDirty, extentsDirty);
     }
 
     /**
-     * As {@link #save} for an operation that changes no extent (chmod, chown, utimens): the extent
-     * map, which may be large, is not copied, and {@link #restore} leaves it as it is.
+     * As {@link #save} for an operation that changes no extent (chmod, chown, utimens): nothing of
+     * the extent map is recorded, and {@link #restore} leaves it as it is.
      */
     Saved saveAttributes() {
-        return new Saved(mode, nlink, uid, gid, size, sec.clone(), nsec.clone(), rdev, parent, keepEnd, null,
+        return new Saved(mode, nlink, uid, gid, size, sec.clone(), nsec.clone(), rdev, parent, keepEnd, false,
                 extentChain, metaDirty, extentsDirty);
+    }
+
+    /** The operation {@link #save} began succeeded: its changes to the extent map stay. */
+    void kept(Saved s) {
+        if (s.extentsSaved) {
+            extents.endUndo();
+        }
     }
 
     void restore(Saved s) {
@@ -107,8 +115,8 @@ final class Inode {
         rdev = s.rdev;
         parent = s.parent;
         keepEnd = s.keepEnd;
-        if (s.extents != null) {
-            extents.setTo(s.extents);
+        if (s.extentsSaved) {
+            extents.rollBack();
         }
         extentChain = s.extentChain;
         metaDirty = s.metaDirty;

@@ -33,6 +33,7 @@ final class InodeCommits {
             FsCore.AfterCommit after = new FsCore.AfterCommit();
             change.apply(after);
             commit(n, after);
+            n.kept(saved);
         } catch (FsException | RuntimeException e) {
             fs.undo(n, saved);
             throw e;

@@ -263,4 +263,60 @@ class ExtentMapTest {
         Long next = model.ceilingKey(page);
         assertEquals(next == null ? Long.MAX_VALUE : next, m.nextStart(page), at + ": nextStart");
     }
+
+    @Test
+    void rollBackPutsBackEveryInsertAndRemoveSinceBeginUndo() {
+        Random r = new Random(5);
+        for (int round = 0; round < 200; round++) {
+            ExtentMap m = new ExtentMap();
+            for (int i = 0; i < r.nextInt(300); i++) {
+                long l = r.nextInt(4000);
+                if (m.find(l) < 0 && m.find(l + 1) < 0 && l + 2 <= m.nextStart(l)) {
+                    m.insert(l, 1000 + 2 * l, r.nextInt(2));
+                }
+            }
+            ExtentMap before = m.copy();
+            long pagesBefore = m.pages();
+            m.beginUndo();
+            for (int k = 0; k < r.nextInt(50); k++) {
+                if (m.count() > 0 && r.nextBoolean()) {
+                    m.remove(r.nextInt(m.count()));
+                } else {
+                    long l = r.nextInt(4000);
+                    if (m.find(l) < 0 && l + 1 <= m.nextStart(l)) {
+                        m.insert(l, 9000 + l, 0);
+                    }
+                }
+            }
+            m.rollBack();
+            assertFalse(m.undoing(), "round " + round + ": recording ended");
+            assertEquals(before.count(), m.count(), "round " + round + ": count");
+            for (int i = 0; i < m.count(); i++) {
+                assertEquals(before.logical(i), m.logical(i), "round " + round + " extent " + i);
+                assertEquals(before.physical(i), m.physical(i), "round " + round + " extent " + i);
+                assertEquals(before.order(i), m.order(i), "round " + round + " extent " + i);
+            }
+            assertEquals(pagesBefore, m.pages(), "round " + round + ": pages");
+            assertEquals(before.changedLo(), m.changedLo(), "round " + round + ": changes as before");
+            assertEquals(before.changedHi(), m.changedHi(), "round " + round + ": changes as before");
+        }
+    }
+
+    @Test
+    void insertedSinceBeginNamesTheBlocksStillMappedThatTheOperationAdded() {
+        ExtentMap m = new ExtentMap();
+        m.insert(0, 64, 4); // one block of 16 pages
+        m.beginUndo();
+        m.remove(0); // split it: keep pages 0..7 (order 3) and 12..15 (order 2)
+        m.insert(0, 64, 3);
+        m.insert(12, 76, 2);
+        m.insert(40, 200, 0);
+        m.insert(41, 201, 0);
+        m.remove(m.find(41));
+        List<long[]> added = m.insertedSinceBegin();
+        assertEquals(List.of("64/3", "76/2", "200/0"), added.stream().map(b -> b[0] + "/" + b[1]).toList());
+        m.endUndo();
+        assertFalse(m.undoing());
+        assertEquals(8 + 4 + 1, m.pages());
+    }
 }
