@@ -27,6 +27,11 @@ final class Fallocate {
             if (!Mode.isReg(n.mode)) {
                 throw new FsException(Errno.ENODEV, "inode " + n.ino + " is not a regular file");
             }
+            if ((mode & (PUNCH_HOLE | ZERO_RANGE)) != 0) {
+                FileFlags.requireChangeable(n, "punch or zero a range"); // as ext4: append-only files only grow
+            } else {
+                FileFlags.requireDataWritable(n, n.size, true, "fallocate");
+            }
             fs.commits.change(n, after -> {
                 long[] now = fs.now();
                 if ((mode & PUNCH_HOLE) != 0) {

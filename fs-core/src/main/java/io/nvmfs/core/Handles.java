@@ -37,6 +37,7 @@ final class Handles {
             if (n.isDir() && (flags & Handle.O_ACCMODE) != 0) {
                 throw new FsException(Errno.EISDIR, "cannot open directory " + ino + " for writing");
             }
+            FileFlags.requireOpenable(n, flags);
             if ((flags & Handle.O_TRUNC) != 0 && Mode.isReg(n.mode) && n.size > 0) {
                 fs.commits.change(n, after -> {
                     FileData.truncate(fs, n, 0, after);
@@ -154,7 +155,9 @@ final class Handles {
         var lock = fs.locks.of(n.ino).writeLock();
         lock.lock();
         try {
-            long at = (h.flags & Handle.O_APPEND) != 0 ? n.size : offset;
+            boolean appending = (h.flags & Handle.O_APPEND) != 0;
+            long at = appending ? n.size : offset;
+            FileFlags.requireDataWritable(n, at, appending, "write");
             int written = FileData.write(fs, n, at, src, srcOffset, length);
             long[] now = fs.now();
             n.setTime(Inode.MTIME, now);
@@ -190,6 +193,7 @@ final class Handles {
         Inode src = in.inode;
         Inode dst = out.inode;
         try (var held = fs.locks.writeAll(src.ino, dst.ino)) {
+            FileFlags.requireDataWritable(dst, offOut, false, "copy into");
             long copied;
             if (src.ino == dst.ino) {
                 if (offIn < offOut + len && offOut < offIn + len) {

@@ -24,6 +24,8 @@ final class Inode {
     final int[] nsec = new int[4];
     long rdev;
     int generation;
+    /** chattr flags ({@link FileFlags}). */
+    int flags;
     /** Parent directory of a directory; 0 otherwise. */
     long parent;
     long xattrPage;
@@ -73,7 +75,7 @@ final class Inode {
     }
 
     /** The fields an operation may change before its commit, as they were (see {@link #restore}). */
-    record Saved(int mode, int nlink, int uid, int gid, long size, long[] sec, int[] nsec, long rdev, long parent,
+    record Saved(int mode, int flags, int nlink, int uid, int gid, long size, long[] sec, int[] nsec, long rdev, long parent,
                  long keepEnd, boolean extentsSaved, ExtentChain extentChain, boolean metaDirty, boolean extentsDirty) {}
 
     /**
@@ -84,7 +86,7 @@ final class Inode {
      */
     Saved save() {
         extents.beginUndo(); // not a copy: the map records what the operation changes, to put it back
-        return new Saved(mode, nlink, uid, gid, size, sec.clone(), nsec.clone(), rdev, parent, keepEnd, true,
+        return new Saved(mode, flags, nlink, uid, gid, size, sec.clone(), nsec.clone(), rdev, parent, keepEnd, true,
                 extentChain, metaDirty, extentsDirty);
     }
 
@@ -93,7 +95,7 @@ final class Inode {
      * the extent map is recorded, and {@link #restore} leaves it as it is.
      */
     Saved saveAttributes() {
-        return new Saved(mode, nlink, uid, gid, size, sec.clone(), nsec.clone(), rdev, parent, keepEnd, false,
+        return new Saved(mode, flags, nlink, uid, gid, size, sec.clone(), nsec.clone(), rdev, parent, keepEnd, false,
                 extentChain, metaDirty, extentsDirty);
     }
 
@@ -106,6 +108,7 @@ final class Inode {
 
     void restore(Saved s) {
         mode = s.mode;
+        flags = s.flags;
         nlink = s.nlink;
         uid = s.uid;
         gid = s.gid;

@@ -22,6 +22,7 @@ final class InodeCodec {
         }
         s.set(Le.LONG, InodeFormat.OFF_RDEV, n.rdev);
         s.set(Le.INT, InodeFormat.OFF_GENERATION, n.generation);
+        s.set(Le.INT, InodeFormat.OFF_FLAGS, n.flags);
         s.set(Le.LONG, InodeFormat.OFF_PARENT, n.parent);
         s.set(Le.LONG, InodeFormat.OFF_EXTENT_PAGE, n.extentChain.length() == 0 ? 0 : n.extentChain.page(0));
         s.set(Le.INT, InodeFormat.OFF_EXTENTS, n.extents.count());
@@ -59,6 +60,7 @@ final class InodeCodec {
         }
         n.rdev = media.get(Le.LONG, off + InodeFormat.OFF_RDEV);
         n.generation = media.get(Le.INT, off + InodeFormat.OFF_GENERATION);
+        n.flags = media.get(Le.INT, off + InodeFormat.OFF_FLAGS) & FileFlags.SUPPORTED;
         n.parent = media.get(Le.LONG, off + InodeFormat.OFF_PARENT);
         n.xattrPage = media.get(Le.LONG, off + InodeFormat.OFF_XATTR_PAGE);
         n.keepEnd = Math.max(0, media.get(Le.LONG, off + InodeFormat.OFF_KEEP_END));

@@ -17,7 +17,7 @@ import java.lang.foreign.MemorySegment;
  *  64    16  the same four: nanoseconds (u32 each)
  *  80     8  rdev         device number of a device node
  *  88     4  generation
- *  92     4  flags        0
+ *  92     4  flags        chattr flags (FileFlags: immutable 0x10, append 0x20, nodump 0x40, noatime 0x80)
  *  96     8  parent       for a directory: the inode of its parent (..); else 0
  * 104     8  extent_page  first extent page of the overflow chain; 0 = extents inline
  * 112     4  extents      number of extents
@@ -44,6 +44,8 @@ public final class InodeFormat {
     public static final int OFF_NSEC = 64;
     public static final int OFF_RDEV = 80;
     public static final int OFF_GENERATION = 88;
+    /** chattr flags, Linux's FS_*_FL values ({@link FileFlags}); 0 on images older code wrote. */
+    public static final int OFF_FLAGS = 92;
     public static final int OFF_PARENT = 96;
     public static final int OFF_EXTENT_PAGE = 104;
     public static final int OFF_EXTENTS = 112;

@@ -29,6 +29,7 @@ final class Namespace {
             if (d.lookup(nm) != 0) {
                 throw new FsException(Errno.EEXIST, "'" + Name.of(name) + "' exists in directory " + parent);
             }
+            FileFlags.requireEntriesAddable(dir);
             boolean isDir = Mode.isDir(mode);
             if (isDir && dir.nlink >= NvmFs.MAX_LINKS) {
                 throw new FsException(Errno.EMLINK, "directory " + parent + " has too many subdirectories");
@@ -151,6 +152,7 @@ final class Namespace {
         boolean committed = false;
         try (var held = fs.locks.writeAll(parent, ino)) {
             Inode dir = liveDir(nf, parent);
+            FileFlags.requireEntriesAddable(dir);
             Map<String, byte[]> inherited = new LinkedHashMap<>();
             Inode n = newInode(fs, ino, dir, inheritedMode(fs, dir, Mode.S_IFREG | (mode & Mode.PERMS), caller, inherited),
                     caller, fs.now());
@@ -195,7 +197,9 @@ final class Namespace {
             if (n.nlink >= NvmFs.MAX_LINKS) {
                 throw new FsException(Errno.EMLINK, "inode " + ino + " has " + n.nlink + " links");
             }
+            FileFlags.requireChangeable(n, "link");
             Inode dir = liveDir(nf, newParent);
+            FileFlags.requireEntriesAddable(dir);
             Directory d = fs.directory(dir);
             if (d.lookup(nm) != 0) {
                 throw new FsException(Errno.EEXIST, "'" + Name.of(newName) + "' exists in directory " + newParent);
@@ -240,6 +244,8 @@ final class Namespace {
                     continue; // changed between lookup and locking: look again
                 }
                 Inode n = fs.inode(child);
+                FileFlags.requireEntriesRemovable(dir);
+                FileFlags.requireChangeable(n, "remove its name");
                 if (rmdir && !n.isDir()) {
                     throw new FsException(Errno.ENOTDIR, "'" + Name.of(name) + "' is not a directory");
                 }
@@ -351,12 +357,28 @@ final class Namespace {
                 if (s.isDir() && oldParent != newParent && !global) {
                     continue; // learned it is a directory only now: retry under the rename lock
                 }
-                new RenamePlan(nf, od, odx, from, nd, ndx, to, s, dst == 0 ? null : fs.inode(dst), flags).run();
+                Inode d = dst == 0 ? null : fs.inode(dst);
+                requireRenameAllowed(od, nd, s, d, flags);
+                new RenamePlan(nf, od, odx, from, nd, ndx, to, s, d, flags).run();
                 return;
             } finally {
                 if (global) {
                     nf.renameLock().unlock();
                 }
+            }
+        }
+    }
+
+    /** chattr flags: the source leaves {@code od} and enters {@code nd}; a destination is replaced, or with EXCHANGE moves too. */
+    private static void requireRenameAllowed(Inode od, Inode nd, Inode src, Inode dst, int flags) throws FsException {
+        FileFlags.requireEntriesRemovable(od);
+        FileFlags.requireEntriesAddable(nd);
+        FileFlags.requireChangeable(src, "rename");
+        if (dst != null) {
+            FileFlags.requireEntriesRemovable(nd);
+            FileFlags.requireChangeable(dst, (flags & NvmFs.RENAME_EXCHANGE) != 0 ? "rename" : "be replaced");
+            if ((flags & NvmFs.RENAME_EXCHANGE) != 0) {
+                FileFlags.requireEntriesAddable(od);
             }
         }
     }

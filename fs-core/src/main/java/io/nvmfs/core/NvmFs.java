@@ -330,7 +330,7 @@ public final class NvmFs implements AutoCloseable {
      * execute is set (without it the bit marks mandatory locking), and so do file capabilities.
      */
     public Stat chown(long ino, int uid, int gid) throws FsException {
-        Stat st = setattr(ino, n -> {
+        Stat st = setattr(ino, "chown", n -> {
             if (uid != -1) {
                 n.uid = uid;
             }
@@ -376,7 +376,7 @@ public final class NvmFs implements AutoCloseable {
         int kill = Mode.isDir(mode) ? 0
                 : mode & privilegeBits(mode, !sgidDecidedByGroup || callerInGroup.test(st.gid()));
         if (kill != 0) {
-            setattr(ino, n -> n.mode &= ~kill);
+            setattr(ino, null, n -> n.mode &= ~kill);
         }
         removeCapability(ino);
         return kill != 0;
@@ -404,7 +404,9 @@ public final class NvmFs implements AutoCloseable {
     /** Sets atime and mtime: {@code null} = UTIME_OMIT, {@code Times.NOW} = UTIME_NOW, else {sec, nsec}. */
     public Stat utimens(long ino, long[] atime, long[] mtime) throws FsException {
         long[] now = fs.now();
-        return setattr(ino, n -> {
+        // Setting both to now (touch) needs only write access; an append-only file allows that, as ext4.
+        boolean touch = (atime == null || atime == Times.NOW) && (mtime == null || mtime == Times.NOW);
+        return setattr(ino, touch ? null : "set its times", n -> {
             if (atime != null) {
                 n.setTime(Inode.ATIME, atime == Times.NOW ? now : atime);
             }
@@ -412,6 +414,43 @@ public final class NvmFs implements AutoCloseable {
                 n.setTime(Inode.MTIME, mtime == Times.NOW ? now : mtime);
             }
         });
+    }
+
+    /** chattr flags of {@code ino} (Linux's FS_*_FL values: immutable, append-only, nodump, noatime). */
+    public int fileFlags(long ino) throws FsException {
+        try (var held = readLock(ino)) {
+            return fs.inode(ino).flags;
+        }
+    }
+
+    /** The same as struct fsxattr's fsx_xflags (FS_IOC_FSGETXATTR). */
+    public int fileXflags(long ino) throws FsException {
+        return FileFlags.toXflags(fileFlags(ino));
+    }
+
+    /**
+     * Sets the chattr flags of {@code ino} (the kernel has checked the caller may: the owner, and
+     * CAP_LINUX_IMMUTABLE to change immutable or append-only); EOPNOTSUPP for any other flag, as
+     * nvmfs keeps only those four. Changes ctime, in one commit.
+     */
+    public void setFileFlags(long ino, int flags) throws FsException {
+        if ((flags & ~FileFlags.SUPPORTED) != 0) {
+            throw new FsException(Errno.EOPNOTSUPP, "file flags 0x" + Integer.toHexString(flags & ~FileFlags.SUPPORTED)
+                    + " are not supported (nvmfs keeps immutable, append-only, nodump, noatime)");
+        }
+        fs.checkWritable();
+        try (var held = fs.locks.writeAll(ino)) {
+            fs.commits.changeAttributes(fs.inode(ino), n -> n.flags = flags); // the one change an immutable inode takes
+        }
+    }
+
+    /** As {@link #setFileFlags} from struct fsxattr's fsx_xflags (FS_IOC_FSSETXATTR). */
+    public void setFileXflags(long ino, int xflags) throws FsException {
+        int flags = FileFlags.fromXflags(xflags);
+        if (flags < 0) {
+            throw new FsException(Errno.EOPNOTSUPP, "fsx_xflags 0x" + Integer.toHexString(xflags) + " are not supported");
+        }
+        setFileFlags(ino, flags);
     }
 
     public Stat truncate(long ino, long size) throws FsException {
@@ -424,6 +463,7 @@ public final class NvmFs implements AutoCloseable {
             if (!Mode.isReg(n.mode)) {
                 throw new FsException(Errno.EINVAL, "inode " + ino + " is not a regular file");
             }
+            FileFlags.requireChangeable(n, "truncate");
             fs.commits.change(n, after -> {
                 FileData.truncate(fs, n, size, after);
                 long[] now = fs.now();
@@ -434,10 +474,16 @@ public final class NvmFs implements AutoCloseable {
         }
     }
 
-    private Stat setattr(long ino, InodeCommits.AttributeChange change) throws FsException {
+    /** An attribute change, refused by an immutable or append-only inode when {@code what} names it (else immutable only). */
+    private Stat setattr(long ino, String what, InodeCommits.AttributeChange change) throws FsException {
         fs.checkWritable();
         try (var held = fs.locks.writeAll(ino)) {
             Inode n = fs.inode(ino);
+            if (what != null) {
+                FileFlags.requireChangeable(n, what);
+            } else if (FileFlags.immutable(n)) {
+                FileFlags.requireChangeable(n, "set its times");
+            }
             fs.commits.changeAttributes(n, change);
             return Stat.of(n);
         }

@@ -13,6 +13,9 @@ public final class Times {
      * Called on every read: the clock is consulted only when the inode's own times do not decide.
      */
     static boolean atimeDue(FsOptions.Atime policy, Inode n, TimeSource clock) {
+        if ((n.flags & FileFlags.NOATIME) != 0) {
+            return false;
+        }
         return switch (policy) {
             case NOATIME -> false;
             case STRICTATIME -> true;

@@ -28,6 +28,7 @@ final class XattrCalls {
         try (var held = fs.locks.writeAll(ino)) {
             Inode n = fs.inode(ino);
             Xattrs.checkName(name, n, true);
+            FileFlags.requireChangeable(n, "set an extended attribute");
             var attrs = Xattrs.read(fs, n);
             boolean present = attrs.containsKey(name);
             if ((flags & Xattrs.XATTR_CREATE) != 0 && present) {
@@ -67,6 +68,7 @@ final class XattrCalls {
         fs.checkWritable();
         try (var held = fs.locks.writeAll(ino)) {
             Inode n = fs.inode(ino);
+            FileFlags.requireChangeable(n, "chmod");
             int newMode = (n.mode & Mode.S_IFMT) | (mode & Mode.PERMS);
             var attrs = n.xattrPage == 0 ? null : Xattrs.read(fs, n);
             byte[] access = attrs == null ? null : attrs.get(PosixAcl.ACCESS);
@@ -140,6 +142,7 @@ final class XattrCalls {
         try (var held = fs.locks.writeAll(ino)) {
             Inode n = fs.inode(ino);
             Xattrs.checkName(name, n, true);
+            FileFlags.requireChangeable(n, "remove an extended attribute");
             var attrs = Xattrs.read(fs, n);
             if (attrs.remove(name) == null) {
                 throw new FsException(Errno.ENODATA, "no xattr '" + name + "'");

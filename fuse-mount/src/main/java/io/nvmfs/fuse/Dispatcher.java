@@ -117,6 +117,7 @@ final class Dispatcher {
             case Opcode.FSYNC -> ops.fsync(rq, rp);
             case Opcode.FALLOCATE -> ops.fallocate(rq, rp, s.note);
             case Opcode.LSEEK -> ops.lseek(rq, rp);
+            case Opcode.IOCTL -> ops.ioctl(rq, rp);
             case Opcode.COPY_FILE_RANGE -> ops.copyFileRange(rq, rp);
             case Opcode.OPENDIR -> ops.opendir(rq, rp);
             case Opcode.READDIR -> ops.readdir(rq, rp);

@@ -19,6 +19,7 @@ import io.nvmfs.fuse.protocol.ForgetIn;
 import io.nvmfs.fuse.protocol.GetxattrOut;
 import io.nvmfs.fuse.protocol.InHeader;
 import io.nvmfs.fuse.protocol.InitOut;
+import io.nvmfs.fuse.protocol.IoctlIn;
 import io.nvmfs.fuse.protocol.LinkIn;
 import io.nvmfs.fuse.protocol.LseekIn;
 import io.nvmfs.fuse.protocol.MkdirIn;
@@ -34,6 +35,7 @@ import io.nvmfs.fuse.protocol.StatxOut;
 import io.nvmfs.fuse.protocol.WriteIn;
 import io.nvmfs.fuse.protocol.WriteOut;
 import io.nvmfs.fuse.protocol.XattrIn;
+import java.lang.foreign.ValueLayout;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -393,6 +395,52 @@ final class FsRequests {
         long at = fs.seekData(rq.nodeid(), LseekIn.offset(rq.buf), whence == LseekIn.SEEK_HOLE);
         LseekIn.writeOut(rp.buf, Reply.BODY, at);
         rp.send(LseekIn.OUT_SIZE);
+    }
+
+    /**
+     * IOCTL: the kernel's own fileattr requests (chattr, lsattr, FS_IOC_FSGETXATTR), which it
+     * sends through an open it makes for the purpose, after checking who may change what (owner;
+     * CAP_LINUX_IMMUTABLE for immutable and append-only). Any other command is ENOTTY: user
+     * ioctls are restricted for FUSE servers, and nvmfs defines none.
+     */
+    void ioctl(Request rq, Reply rp) throws FsException {
+        long ino = rq.nodeid();
+        int out = Reply.BODY + IoctlIn.OUT_SIZE;
+        switch (IoctlIn.cmd(rq.buf)) {
+            case IoctlIn.FS_IOC_GETFLAGS, IoctlIn.FS_IOC32_GETFLAGS -> {
+                rp.buf.set(ValueLayout.JAVA_INT_UNALIGNED, out, fs.fileFlags(ino));
+                IoctlIn.writeOut(rp.buf, Reply.BODY);
+                rp.send(IoctlIn.OUT_SIZE + 4);
+            }
+            case IoctlIn.FS_IOC_SETFLAGS, IoctlIn.FS_IOC32_SETFLAGS -> {
+                requireInput(rq, 4);
+                fs.setFileFlags(ino, IoctlIn.inputInt(rq.buf, 0));
+                IoctlIn.writeOut(rp.buf, Reply.BODY);
+                rp.send(IoctlIn.OUT_SIZE);
+            }
+            case IoctlIn.FS_IOC_FSGETXATTR -> {
+                rp.buf.asSlice(out, IoctlIn.FSXATTR_SIZE).fill((byte) 0);
+                rp.buf.set(ValueLayout.JAVA_INT_UNALIGNED, out, fs.fileXflags(ino)); // fsx_xflags; extsize, nextents, projid 0
+                IoctlIn.writeOut(rp.buf, Reply.BODY);
+                rp.send(IoctlIn.OUT_SIZE + IoctlIn.FSXATTR_SIZE);
+            }
+            case IoctlIn.FS_IOC_FSSETXATTR -> {
+                requireInput(rq, 16);
+                if (IoctlIn.inputInt(rq.buf, 12) != 0) { // fsx_projid: nvmfs keeps no project ids
+                    throw new FsException(Errno.EOPNOTSUPP, "project ids are not supported");
+                }
+                fs.setFileXflags(ino, IoctlIn.inputInt(rq.buf, 0));
+                IoctlIn.writeOut(rp.buf, Reply.BODY);
+                rp.send(IoctlIn.OUT_SIZE);
+            }
+            default -> throw new FsException(Errno.ENOTTY, "ioctl 0x" + Integer.toHexString(IoctlIn.cmd(rq.buf)));
+        }
+    }
+
+    private static void requireInput(Request rq, int bytes) throws FsException {
+        if (IoctlIn.inSize(rq.buf) < bytes || rq.length() < InHeader.SIZE + IoctlIn.SIZE + bytes) {
+            throw new FsException(Errno.EINVAL, "ioctl input of " + IoctlIn.inSize(rq.buf) + " bytes, " + bytes + " needed");
+        }
     }
 
     // ------------------------------------------------------------------ directories

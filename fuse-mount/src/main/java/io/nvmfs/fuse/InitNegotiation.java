@@ -24,6 +24,8 @@ import java.lang.foreign.MemorySegment;
  * <li>CACHE_SYMLINKS: the kernel keeps symlink targets in its page cache (a target never changes);</li>
  * <li>EXPORT_SUPPORT: file handles (name_to_handle_at, open_by_handle_at, NFS export) survive the
  *     kernel forgetting the inode, through LOOKUP of "." and ".." ({@link FsRequests#lookup});</li>
+ * <li>HAS_IOCTL_DIR: the kernel's fileattr requests (chattr, lsattr) reach directories too
+ *     ({@link FsRequests#ioctl});</li>
  * <li>POSIX_ACL with DONT_MASK and SETXATTR_EXT, all three or none ({@link #ACLS}).</li>
  * </ul>
  * Taken on request: the writeback cache (-o writeback_cache), which changes what a handle may be
@@ -37,7 +39,7 @@ final class InitNegotiation {
     private static final int PAGE = 4096;
     private static final long ALWAYS = InitOut.ASYNC_READ | InitOut.BIG_WRITES | InitOut.MAX_PAGES
             | InitOut.HANDLE_KILLPRIV_V2 | InitOut.PARALLEL_DIROPS | InitOut.DO_READDIRPLUS | InitOut.READDIRPLUS_AUTO
-            | InitOut.CACHE_SYMLINKS | InitOut.EXPORT_SUPPORT;
+            | InitOut.CACHE_SYMLINKS | InitOut.EXPORT_SUPPORT | InitOut.HAS_IOCTL_DIR;
 
     /**
      * POSIX ACLs: the kernel enforces them (default_permissions) and asks for them by GETXATTR;

@@ -37,6 +37,7 @@ public final class InitOut {
     public static final long EXPORT_SUPPORT = 1L << 4;
     public static final long BIG_WRITES = 1L << 5;
     public static final long DONT_MASK = 1L << 6;
+    public static final long HAS_IOCTL_DIR = 1L << 11;
     public static final long AUTO_INVAL_DATA = 1L << 12;
     public static final long DO_READDIRPLUS = 1L << 13;
     public static final long READDIRPLUS_AUTO = 1L << 14;
