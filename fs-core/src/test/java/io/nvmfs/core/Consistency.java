@@ -49,6 +49,9 @@ final class Consistency {
     static String describe(NvmFs fs, long ino, Stat st) throws Exception {
         StringBuilder d = new StringBuilder();
         d.append(Integer.toOctalString(st.mode())).append(" nlink=").append(st.nlink()).append(" size=").append(st.size());
+        if (fs.fileFlags(ino) != 0) {
+            d.append(" flags=0x").append(Integer.toHexString(fs.fileFlags(ino)));
+        }
         if (Mode.isReg(st.mode())) {
             d.append(" sha=").append(sha(contents(fs, ino, st.size())));
         } else if (Mode.isLink(st.mode())) {

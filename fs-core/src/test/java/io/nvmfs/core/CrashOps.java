@@ -95,6 +95,10 @@ public final class CrashOps {
                     PosixAcl.OTHER, 4, -1), 0)));
             ops.add(new Op("chmod " + f, (fs, d) -> fs.chmod(fs.resolve(f), 0604)));
         }
+        // chattr: a journaled attribute change; the operations after it in a workload are refused
+        // (EPERM), and a refused operation must change nothing.
+        ops.add(new Op("chattr +i /A/foo", (fs, d) -> fs.setFileFlags(fs.resolve("/A/foo"), FileFlags.IMMUTABLE)));
+        ops.add(new Op("chattr +a /A", (fs, d) -> fs.setFileFlags(fs.resolve("/A"), FileFlags.APPEND)));
         ops.add(new Op("fsync /A", (fs, d) -> { fs.releasedir(fs.opendir(fs.resolve("/A"))); }));
         ops.add(new Op("sync", (fs, d) -> fs.flush()));
         return ops;
