@@ -12,13 +12,16 @@ import java.util.UUID;
  * off  size  field
  *   0     8  magic          "NVMFS-SB"
  *   8     4  version        1
- *  12     4  features       0 (attach refuses unknown bits)
+ *  12     4  features       bit 0 XATTR_BLOCKS: version 2 xattr blocks may be linked
+ *                           (set by mkfs, and by the first read-write attach of an older
+ *                           image); attach refuses unknown bits
  *  16    16  uuid           filesystem UUID (= the namespace's)
  *  32     8  journal_page   first page of the journal block (journal owner)
  *  40     4  journal_order  order of the journal block
  *  44     4  reserved       0
  *  48     8  root_ino       1
- *  56     4  crc32c         CRC32C of bytes 0..55 (the part above never changes after mkfs)
+ *  56     4  crc32c         CRC32C of bytes 0..55 (the part above never changes after mkfs,
+ *                           but for features: see below)
  *  60     4  reserved       0
  *  64     8  clean          1 = cleanly detached; 0 = attached or crashed (one aligned store)
  *  72     8  errors         corruption events recorded while attached (or by an attach that
@@ -33,6 +36,13 @@ import java.util.UUID;
  *
  * Chunk k is one nvmpg block of the metadata owner holding {@code 16 << min(k, 8)} inode
  * records of 256 bytes: small filesystems keep a small table, and 496 chunks hold 2,002,928 inode numbers.
+ *
+ * <p>Features are added to an existing image only by one journaled transaction that writes the
+ * features word and the CRC ({@link FeatureUpgrade}). Until the checkpoint after it, the home
+ * superblock may hold one of those two writes without the other; {@link #problemBeforeReplay}
+ * accepts exactly that pair (the CRC matches the bytes with {@code XATTR_BLOCKS} flipped), since
+ * the record that completes it is still in the live log and replay applies it. Everything else
+ * checks with {@link #problem}.
  */
 public final class FsSuperblockFormat {
     public static final long MAGIC = 0x42532d53464d564eL; // "NVMFS-SB"
@@ -40,6 +50,10 @@ public final class FsSuperblockFormat {
     public static final int OFF_MAGIC = 0;
     public static final int OFF_VERSION = 8;
     public static final int OFF_FEATURES = 12;
+    /** Feature bit 0: the inodes' xattr fields may name version 2 xattr blocks (FORMAT.md, "Extended attributes"). */
+    public static final int FEATURE_XATTR_BLOCKS = 1;
+    /** Every feature this code knows and writes: mkfs sets them all, attach refuses any other bit. */
+    public static final int KNOWN_FEATURES = FEATURE_XATTR_BLOCKS;
     public static final int OFF_UUID = 16;
     public static final int OFF_JOURNAL_PAGE = 32;
     public static final int OFF_JOURNAL_ORDER = 40;
@@ -58,6 +72,7 @@ public final class FsSuperblockFormat {
         s.asSlice(at, 4096).fill((byte) 0);
         s.set(Le.LONG, at + OFF_MAGIC, MAGIC);
         s.set(Le.INT, at + OFF_VERSION, VERSION);
+        s.set(Le.INT, at + OFF_FEATURES, KNOWN_FEATURES);
         s.set(Le.LONG, at + OFF_UUID, uuid.getMostSignificantBits());
         s.set(Le.LONG, at + OFF_UUID + 8, uuid.getLeastSignificantBits());
         s.set(Le.LONG, at + OFF_JOURNAL_PAGE, journalPage);
@@ -82,23 +97,47 @@ public final class FsSuperblockFormat {
 
     /** Null if the superblock at {@code at} is valid, else what is wrong. */
     public static String problem(MemorySegment s, long at) {
+        return problem(s, at, false);
+    }
+
+    /**
+     * As {@link #problem}, but a superblock torn between the two writes of a feature upgrade is
+     * valid (see the class comment): for what reads the superblock before journal replay (attach,
+     * fsck's first passes, {@code nvmfs info}). After replay such a superblock is whole again.
+     */
+    public static String problemBeforeReplay(MemorySegment s, long at) {
+        return problem(s, at, true);
+    }
+
+    private static String problem(MemorySegment s, long at, boolean tornUpgradeOk) {
         if (s.get(Le.LONG, at + OFF_MAGIC) != MAGIC) {
             return "bad magic (not an nvmfs filesystem)";
         }
-        if (s.get(Le.INT, at + OFF_CRC) != Le.crc32c(s, at, OFF_CRC)) {
+        int features = s.get(Le.INT, at + OFF_FEATURES);
+        int crc = s.get(Le.INT, at + OFF_CRC);
+        if (crc != Le.crc32c(s, at, OFF_CRC)
+                && !(tornUpgradeOk && crc == crcWithFeatures(s, at, features ^ FEATURE_XATTR_BLOCKS))) {
             return "checksum mismatch";
         }
         if (s.get(Le.INT, at + OFF_VERSION) != VERSION) {
             return "unsupported version " + s.get(Le.INT, at + OFF_VERSION);
         }
-        if (s.get(Le.INT, at + OFF_FEATURES) != 0) {
-            return "unknown features 0x" + Integer.toHexString(s.get(Le.INT, at + OFF_FEATURES));
+        if ((features & ~KNOWN_FEATURES) != 0) {
+            return "unknown features 0x" + Integer.toHexString(features & ~KNOWN_FEATURES)
+                    + " (made or mounted by a newer nvmfs)";
         }
         int order = s.get(Le.INT, at + OFF_JOURNAL_ORDER);
         if (order < 1 || order > 20) {
             return "journal order " + order + " out of range";
         }
         return null;
+    }
+
+    /** The CRC bytes 0..55 of the superblock at {@code at} would have with {@code features} in place of theirs. */
+    public static int crcWithFeatures(MemorySegment s, long at, int features) {
+        byte[] b = s.asSlice(at, OFF_CRC).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        MemorySegment.ofArray(b).set(Le.INT, OFF_FEATURES, features);
+        return Le.crc32c(b, 0, OFF_CRC);
     }
 
     public static long chunkSlot(long sbOffset, int chunk) {

@@ -63,6 +63,14 @@ class CrashRegressionTest {
         explore("journal wrap", List.of(CrashBases.NEAR_WRAP), w);
     }
 
+    /** The superblock feature upgrade, whose two home writes a crash can tear apart. */
+    @Test
+    void theFeatureUpgradeTornByACrash() {
+        explore("feature upgrade", CrashBases.ALL, List.of(
+                List.of(op("feature-upgrade")),
+                List.of(op("feature-upgrade"), op("setxattr /foo"))));
+    }
+
     /** Link counts stay right through link, unlink and rename over a linked name. */
     @Test
     void linkCountAfterACrash() {
