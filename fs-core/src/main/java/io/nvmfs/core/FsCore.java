@@ -251,7 +251,7 @@ final class FsCore {
         after.run(this);
     }
 
-    /** Every block of {@code n}: extents, extent chain, xattr page, to {@code after}. */
+    /** Every block of {@code n}: extents, extent chain, xattr block, to {@code after}. */
     void releaseAllSpace(Inode n, AfterCommit after) {
         Owner owner = ownerOf(n);
         for (int i = 0; i < n.extents.count(); i++) {
@@ -260,8 +260,8 @@ final class FsCore {
         for (long p : n.extentChain) {
             after.free(meta, p, 0);
         }
-        if (n.xattrPage != 0) {
-            after.free(meta, n.xattrPage, 0);
+        if (n.xattrBlock != 0) {
+            after.free(meta, n.xattrPage(), n.xattrOrder());
         }
     }
 
