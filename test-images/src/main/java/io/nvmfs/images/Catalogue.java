@@ -137,6 +137,10 @@ public final class Catalogue {
                 long block = p.s.get(Le.LONG, p.inode(p.ino("/docs/big.bin")) + InodeFormat.OFF_XATTR_BLOCK);
                 flip(p, InodeFormat.physicalPage(block) << 12);
             }),
+            c("f_in08_xattr_block", "IN08", "a byte in a file's 64 KiB xattr value (a 32-page block) flipped", Recipe.XATTRS, p -> {
+                long block = p.s.get(Le.LONG, p.inode(p.ino("/huge")) + InodeFormat.OFF_XATTR_BLOCK);
+                flip(p, (InodeFormat.physicalPage(block) << 12) + 40_000);
+            }),
             c("f_in09_page_count", "IN09", "a file's page count off by five", Recipe.TREE,
                 p -> p.editInode("/hello.txt", rec -> {
                     long at = rec + InodeFormat.OFF_PAGES;
