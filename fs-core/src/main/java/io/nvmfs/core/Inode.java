@@ -50,6 +50,15 @@ final class Inode {
     final DirtyRanges dirtyData = new DirtyRanges();
     /** Open handles on this inode. */
     int openHandles;
+    /**
+     * The xattr block this DRAM copy has found valid ({@link XattrBlockFormat#problem}) or
+     * written itself, or 0. Blocks are never changed in place, so one checked once is not checked
+     * again while this copy lives, as a directory's pages are checked once, when its index is built.
+     * Also set by readers under the read lock: they can only store the current {@link #xattrBlock}
+     * (which no reader changes), so racing readers store the same value; volatile so that none
+     * sees half of another's store.
+     */
+    volatile long xattrVerified;
     /** Lazily built index of a directory's entries; null until first needed. */
     Directory directory;
     /**

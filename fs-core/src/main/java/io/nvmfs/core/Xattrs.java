@@ -16,8 +16,9 @@ import java.util.Map;
  * leaves the new block recorded and unreferenced, after it the old one; the next attach's leak
  * scan frees either.
  *
- * <p>Every read validates the block first (header, CRC, every entry inside the used bytes):
- * damage turns the filesystem read-only and fails the call with EIO.
+ * <p>The first read of a block by a DRAM copy of its inode validates it (header, CRC, every
+ * entry inside the used bytes); damage turns the filesystem read-only and fails the call with
+ * EIO. Later reads trust it ({@link Inode#xattrVerified}).
  *
  * <p>Space: a block larger than both one page and the block it replaces is taken only while the
  * metadata reserve stays free after it ({@link FsCore#metaReserve}, which file data may not take
@@ -52,8 +53,9 @@ final class Xattrs {
     }
 
     /**
-     * The value of {@code name}, or null: only that value is copied out (the kernel asks for
-     * security.capability before every write, and an inode may hold 1 MiB of attributes).
+     * The value of {@code name}, or null: only that value is copied out (an inode may hold 1 MiB
+     * of attributes, and lookups of one name are the common case: ACLs at permission checks,
+     * security.capability).
      */
     static byte[] get(FsCore fs, Inode n, String name) throws FsException {
         if (n.xattrBlock == 0) {
@@ -110,6 +112,7 @@ final class Xattrs {
             XattrBlockFormat.writeHeader(s, at, attrs.size(), (int) used);
             fs.media.persist(at, written);
             n.xattrBlock = InodeFormat.packPhysical(page, order);
+            n.xattrVerified = n.xattrBlock;
         }
         if (old != 0) {
             after.free(fs.meta, InodeFormat.physicalPage(old), InodeFormat.physicalOrder(old));
@@ -131,12 +134,18 @@ final class Xattrs {
         }
     }
 
-    /** Byte offset of {@code n}'s (non-zero) attribute block, checked with {@link XattrBlockFormat#problem}. */
+    /**
+     * Byte offset of {@code n}'s (non-zero) attribute block, checked with {@link XattrBlockFormat#problem}
+     * unless this DRAM copy of the inode has checked or written it before ({@link Inode#xattrVerified}).
+     */
     private static long validated(FsCore fs, Inode n) throws FsException {
         long at = n.xattrPage() << 12;
-        String bad = XattrBlockFormat.problem(fs.seg, at, n.xattrOrder());
-        if (bad != null) {
-            throw fs.corrupt(new CorruptFsException("inode " + n.ino + " xattr block " + n.xattrPage() + " order " + n.xattrOrder(), bad));
+        if (n.xattrVerified != n.xattrBlock) {
+            String bad = XattrBlockFormat.problem(fs.seg, at, n.xattrOrder());
+            if (bad != null) {
+                throw fs.corrupt(new CorruptFsException("inode " + n.ino + " xattr block " + n.xattrPage() + " order " + n.xattrOrder(), bad));
+            }
+            n.xattrVerified = n.xattrBlock;
         }
         return at;
     }

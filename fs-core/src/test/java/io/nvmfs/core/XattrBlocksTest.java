@@ -60,6 +60,25 @@ class XattrBlocksTest {
     }
 
     @Test
+    void aDamagedBlockIsEioAndTurnsTheFilesystemReadOnly() throws Exception {
+        try (TestFs t = TestFs.ofSize(32L << 20)) {
+            long f = t.writeFile(t.fs.root(), "f", new byte[0]);
+            t.fs.setxattr(f, "user.big", value(1, MAX), 0);
+            t.fs.setxattr(f, "user.small", value(2, 3), 0);
+            t.remount(); // a fresh DRAM copy of the inode: its first read checks the block
+            long at = t.fs.fs.table.read(f).xattrPage() << 12;
+            long deep = at + 50_000; // page 12 of the 32
+            t.media.segment().set(java.lang.foreign.ValueLayout.JAVA_BYTE, deep,
+                    (byte) ~t.media.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, deep));
+            FsException e = assertThrows(FsException.class, () -> t.fs.getxattr(f, "user.small"));
+            assertEquals(Errno.EIO, e.errno());
+            assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
+            assertEquals(Errno.EROFS, errno(() -> t.fs.setxattr(f, "user.other", value(3, 1), 0)));
+            assertEquals(1, t.media.segment().get(Le.LONG, t.fs.fs.superblock + FsSuperblockFormat.OFF_ERRORS), "recorded");
+        }
+    }
+
+    @Test
     void aValueOverXattrSizeMaxIsE2bigAndChangesNothing() throws Exception {
         try (TestFs t = TestFs.ofSize(32L << 20)) {
             long f = t.writeFile(t.fs.root(), "f", new byte[0]);
