@@ -16,10 +16,11 @@ import java.lang.foreign.MemorySegment;
  * pages it no longer needs are freed after it. The cost is that of the pages changed, not of the
  * chain: a 4 KiB punch in a file of 12,800 extents rewrote 51 pages before, one now.
  *
- * <p>A change spanning more than {@link #MAX_IN_PLACE_PAGES} pages, a filesystem made before
- * partly full pages were allowed (feature bit {@link FsSuperblockFormat#FEATURE_SPARSE_EXTENT_CHAINS}),
- * or a chain the DRAM map cannot be matched to, is written whole to new pages (packed full) and the
- * old pages freed after the commit — the copy-on-write of every chain before this writer.
+ * <p>Partly full pages need feature bit {@link FsSuperblockFormat#FEATURE_SPARSE_EXTENT_CHAINS},
+ * which every read-write attach has ({@link FeatureUpgrade} adds it to older images before
+ * anything is written). A change spanning more than {@link #MAX_IN_PLACE_PAGES} pages, or a chain
+ * the DRAM map cannot be matched to, is written whole to new pages (packed full) and the old pages
+ * freed after the commit — the copy-on-write of every chain before this writer.
  */
 final class ExtentChainWriter {
     /** Most pages one commit rewrites through the journal (16 KiB of log); larger changes go copy-on-write. */
@@ -35,7 +36,7 @@ final class ExtentChainWriter {
             freeAll(fs, old, after);
             return ExtentChain.NONE;
         }
-        if (old.length() == 0 || !fs.sparseChains()) {
+        if (old.length() == 0) {
             return rewriteWhole(fs, n, after);
         }
         if (m.changedLo() > m.changedHi()) {

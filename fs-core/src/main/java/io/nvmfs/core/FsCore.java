@@ -75,14 +75,6 @@ final class FsCore {
         }
     }
 
-    /**
-     * Whether extent pages may be changed in place and left partly full ({@link ExtentChainWriter});
-     * read from the superblock each time, so a feature upgrade at attach takes effect at once.
-     */
-    boolean sparseChains() {
-        return FsSuperblockFormat.sparseExtentChains(seg, superblock);
-    }
-
     int newGeneration() {
         return nextGeneration.incrementAndGet();
     }
@@ -229,7 +221,7 @@ final class FsCore {
         after.run(this);
     }
 
-    /** Every block of {@code n}: extents, extent chain, xattr page, to {@code after}. */
+    /** Every block of {@code n}: extents, extent chain, xattr block, to {@code after}. */
     void releaseAllSpace(Inode n, AfterCommit after) {
         Owner owner = ownerOf(n);
         for (int i = 0; i < n.extents.count(); i++) {
@@ -238,8 +230,8 @@ final class FsCore {
         for (long p : n.extentChain.pages()) {
             after.free(meta, p, 0);
         }
-        if (n.xattrPage != 0) {
-            after.free(meta, n.xattrPage, 0);
+        if (n.xattrBlock != 0) {
+            after.free(meta, n.xattrPage(), n.xattrOrder());
         }
     }
 

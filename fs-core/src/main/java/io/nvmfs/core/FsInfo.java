@@ -18,7 +18,7 @@ public record FsInfo(int version, long lastMountMillis, long mountCount, boolean
                 () -> new FsException(Errno.EINVAL, "no nvmfs filesystem on this namespace"));
         long sb = pg.root(meta) << 12;
         String problem = sb <= 0 || sb >= media.size() ? "superblock pointer outside the namespace"
-                : FsSuperblockFormat.problem(media.segment(), sb);
+                : FsSuperblockFormat.problemBeforeReplay(media.segment(), sb); // a mount may be mid-upgrade
         if (problem != null) {
             throw new FsException(Errno.EIO, "filesystem superblock: " + problem);
         }

@@ -12,15 +12,18 @@ import java.util.UUID;
  * off  size  field
  *   0     8  magic          "NVMFS-SB"
  *   8     4  version        1
- *  12     4  features       bit 1 = SPARSE_EXTENT_CHAINS (extent pages may be partly full
- *                           and change in place through the journal); attach refuses
+ *  12     4  features       bit 0 XATTR_BLOCKS: version 2 xattr blocks may be linked;
+ *                           bit 1 SPARSE_EXTENT_CHAINS: extent pages may be partly full and
+ *                           change in place through the journal. Set by mkfs, and by the
+ *                           first read-write attach of an older image; attach refuses
  *                           unknown bits, so older code refuses an image that has one
  *  16    16  uuid           filesystem UUID (= the namespace's)
  *  32     8  journal_page   first page of the journal block (journal owner)
  *  40     4  journal_order  order of the journal block
  *  44     4  reserved       0
  *  48     8  root_ino       1
- *  56     4  crc32c         CRC32C of bytes 0..55 (the part above never changes after mkfs)
+ *  56     4  crc32c         CRC32C of bytes 0..55 (the part above never changes after mkfs,
+ *                           but for features: see below)
  *  60     4  reserved       0
  *  64     8  clean          1 = cleanly detached; 0 = attached or crashed (one aligned store)
  *  72     8  errors         corruption events recorded while attached (or by an attach that
@@ -35,6 +38,15 @@ import java.util.UUID;
  *
  * Chunk k is one nvmpg block of the metadata owner holding {@code 16 << min(k, 8)} inode
  * records of 256 bytes: small filesystems keep a small table, and 496 chunks hold 2,002,928 inode numbers.
+ *
+ * <p>Features are added to an existing image only by one journaled transaction that writes the
+ * features word and the CRC ({@link FeatureUpgrade}). Until the checkpoint after it, the home
+ * superblock may hold one of those two writes without the other; {@link #problemBeforeReplay}
+ * accepts exactly such a pair — an upgrade moves the word from a known subset to all of
+ * {@link #KNOWN_FEATURES}, so either the word is the old one and the CRC is that of all known
+ * features, or the word holds all of them and the CRC is that of a subset — since the record
+ * that completes it is still in the live log and replay applies it. Everything else checks with
+ * {@link #problem}.
  */
 public final class FsSuperblockFormat {
     public static final long MAGIC = 0x42532d53464d564eL; // "NVMFS-SB"
@@ -42,10 +54,12 @@ public final class FsSuperblockFormat {
     public static final int OFF_MAGIC = 0;
     public static final int OFF_VERSION = 8;
     public static final int OFF_FEATURES = 12;
-    /** Extent pages anywhere in a chain may hold 1..254 extents (older code read only full ones). */
+    /** Feature bit 0: the inodes' xattr fields may name version 2 xattr blocks (FORMAT.md, "Extended attributes"). */
+    public static final int FEATURE_XATTR_BLOCKS = 1;
+    /** Feature bit 1: extent pages anywhere in a chain may hold 1..254 extents (older code read only full ones). */
     public static final int FEATURE_SPARSE_EXTENT_CHAINS = 1 << 1;
-    /** Every feature this code reads; mkfs sets them all. */
-    public static final int KNOWN_FEATURES = FEATURE_SPARSE_EXTENT_CHAINS;
+    /** Every feature this code knows and writes: mkfs sets them all, attach refuses any other bit. */
+    public static final int KNOWN_FEATURES = FEATURE_XATTR_BLOCKS | FEATURE_SPARSE_EXTENT_CHAINS;
     public static final int OFF_UUID = 16;
     public static final int OFF_JOURNAL_PAGE = 32;
     public static final int OFF_JOURNAL_ORDER = 40;
@@ -89,18 +103,33 @@ public final class FsSuperblockFormat {
 
     /** Null if the superblock at {@code at} is valid, else what is wrong. */
     public static String problem(MemorySegment s, long at) {
+        return problem(s, at, false);
+    }
+
+    /**
+     * As {@link #problem}, but a superblock torn between the two writes of a feature upgrade is
+     * valid (see the class comment): for what reads the superblock before journal replay (attach,
+     * fsck's first passes, {@code nvmfs info}). After replay such a superblock is whole again.
+     */
+    public static String problemBeforeReplay(MemorySegment s, long at) {
+        return problem(s, at, true);
+    }
+
+    private static String problem(MemorySegment s, long at, boolean tornUpgradeOk) {
         if (s.get(Le.LONG, at + OFF_MAGIC) != MAGIC) {
             return "bad magic (not an nvmfs filesystem)";
         }
-        if (s.get(Le.INT, at + OFF_CRC) != Le.crc32c(s, at, OFF_CRC)) {
+        int features = s.get(Le.INT, at + OFF_FEATURES);
+        int crc = s.get(Le.INT, at + OFF_CRC);
+        if (crc != Le.crc32c(s, at, OFF_CRC) && !(tornUpgradeOk && tornUpgrade(s, at, features, crc))) {
             return "checksum mismatch";
         }
         if (s.get(Le.INT, at + OFF_VERSION) != VERSION) {
             return "unsupported version " + s.get(Le.INT, at + OFF_VERSION);
         }
-        int unknown = s.get(Le.INT, at + OFF_FEATURES) & ~KNOWN_FEATURES;
-        if (unknown != 0) {
-            return "unknown features 0x" + Integer.toHexString(unknown) + " (made by newer nvmfs)";
+        if ((features & ~KNOWN_FEATURES) != 0) {
+            return "unknown features 0x" + Integer.toHexString(features & ~KNOWN_FEATURES)
+                    + " (made or mounted by a newer nvmfs)";
         }
         int order = s.get(Le.INT, at + OFF_JOURNAL_ORDER);
         if (order < 1 || order > 20) {
@@ -109,9 +138,32 @@ public final class FsSuperblockFormat {
         return null;
     }
 
+    /** Whether {@code features} and {@code crc} are the two halves of an upgrade to {@link #KNOWN_FEATURES} (class comment). */
+    private static boolean tornUpgrade(MemorySegment s, long at, int features, int crc) {
+        if ((features & ~KNOWN_FEATURES) != 0) {
+            return false;
+        }
+        if (features != KNOWN_FEATURES) {
+            return crc == crcWithFeatures(s, at, KNOWN_FEATURES);
+        }
+        for (int old = 0; old < KNOWN_FEATURES; old++) {
+            if ((old & ~KNOWN_FEATURES) == 0 && crc == crcWithFeatures(s, at, old)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the superblock at {@code at} allows partly full extent pages (feature {@link #FEATURE_SPARSE_EXTENT_CHAINS}). */
     public static boolean sparseExtentChains(MemorySegment s, long at) {
         return (s.get(Le.INT, at + OFF_FEATURES) & FEATURE_SPARSE_EXTENT_CHAINS) != 0;
+    }
+
+    /** The CRC bytes 0..55 of the superblock at {@code at} would have with {@code features} in place of theirs. */
+    public static int crcWithFeatures(MemorySegment s, long at, int features) {
+        byte[] b = s.asSlice(at, OFF_CRC).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        MemorySegment.ofArray(b).set(Le.INT, OFF_FEATURES, features);
+        return Le.crc32c(b, 0, OFF_CRC);
     }
 
     public static long chunkSlot(long sbOffset, int chunk) {

@@ -28,7 +28,12 @@ final class Inode {
     int flags;
     /** Parent directory of a directory; 0 otherwise. */
     long parent;
-    long xattrPage;
+    /**
+     * The attribute block ({@link XattrBlockFormat}) as the record's {@code xattr} field holds it:
+     * page in bits 0..39, order in bits 40..45 ({@link InodeFormat#packPhysical}); 0 = none.
+     * Changed only by {@link Xattrs#store}, which queues the old block's free.
+     */
+    long xattrBlock;
     /**
      * Logical page up to which blocks past EOF were reserved by fallocate(KEEP_SIZE): the tail
      * trim at close keeps them (as ext4 keeps its preallocated extents); 0 = no reservation.
@@ -47,6 +52,15 @@ final class Inode {
     final DirtyRanges dirtyData = new DirtyRanges();
     /** Open handles on this inode. */
     int openHandles;
+    /**
+     * The xattr block this DRAM copy has found valid ({@link XattrBlockFormat#problem}) or
+     * written itself, or 0. Blocks are never changed in place, so one checked once is not checked
+     * again while this copy lives, as a directory's pages are checked once, when its index is built.
+     * Also set by readers under the read lock: they can only store the current {@link #xattrBlock}
+     * (which no reader changes), so racing readers store the same value; volatile so that none
+     * sees half of another's store.
+     */
+    volatile long xattrVerified;
     /** Lazily built index of a directory's entries; null until first needed. */
     Directory directory;
     /**
@@ -60,9 +74,23 @@ final class Inode {
         this.ino = ino;
     }
 
-    /** Pages held: data extents, extent pages, xattr page. */
+    /** Pages held: data extents, extent pages, the xattr block's pages. */
     long pages() {
-        return extents.pages() + extentChain.length() + (xattrPage != 0 ? 1 : 0);
+        return extents.pages() + extentChain.length() + xattrPages();
+    }
+
+    /** First page of the xattr block; 0 = none. */
+    long xattrPage() {
+        return InodeFormat.physicalPage(xattrBlock);
+    }
+
+    int xattrOrder() {
+        return InodeFormat.physicalOrder(xattrBlock);
+    }
+
+    /** Pages of the xattr block: 0, or 1..256. */
+    long xattrPages() {
+        return xattrBlock == 0 ? 0 : 1L << xattrOrder();
     }
 
     boolean isDir() {

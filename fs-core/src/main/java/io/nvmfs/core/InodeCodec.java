@@ -26,7 +26,7 @@ final class InodeCodec {
         s.set(Le.LONG, InodeFormat.OFF_PARENT, n.parent);
         s.set(Le.LONG, InodeFormat.OFF_EXTENT_PAGE, n.extentChain.length() == 0 ? 0 : n.extentChain.page(0));
         s.set(Le.INT, InodeFormat.OFF_EXTENTS, n.extents.count());
-        s.set(Le.LONG, InodeFormat.OFF_XATTR_PAGE, n.xattrPage);
+        s.set(Le.LONG, InodeFormat.OFF_XATTR_BLOCK, n.xattrBlock);
         s.set(Le.LONG, InodeFormat.OFF_KEEP_END, n.keepEnd);
         if (n.extentChain.length() == 0) {
             for (int i = 0; i < n.extents.count(); i++) {
@@ -62,14 +62,14 @@ final class InodeCodec {
         n.generation = media.get(Le.INT, off + InodeFormat.OFF_GENERATION);
         n.flags = media.get(Le.INT, off + InodeFormat.OFF_FLAGS) & FileFlags.SUPPORTED;
         n.parent = media.get(Le.LONG, off + InodeFormat.OFF_PARENT);
-        n.xattrPage = media.get(Le.LONG, off + InodeFormat.OFF_XATTR_PAGE);
+        n.xattrBlock = media.get(Le.LONG, off + InodeFormat.OFF_XATTR_BLOCK);
         n.keepEnd = Math.max(0, media.get(Le.LONG, off + InodeFormat.OFF_KEEP_END));
         long chain = media.get(Le.LONG, off + InodeFormat.OFF_EXTENT_PAGE);
         int count = media.get(Le.INT, off + InodeFormat.OFF_EXTENTS);
         if (n.size < 0 || count < 0 || (chain == 0 && count > InodeFormat.INLINE_EXTENTS)) {
             throw new CorruptFsException(where, "size " + n.size + " / extent count " + count + " invalid");
         }
-        checkPage(where + " xattr page", n.xattrPage, namespacePages, true);
+        checkXattrBlock(where, n.xattrBlock, namespacePages);
         if (chain == 0) {
             for (int i = 0; i < count; i++) {
                 addExtent(n, where, media.get(Le.LONG, off + InodeFormat.OFF_INLINE + 16L * i),
@@ -143,6 +143,19 @@ final class InodeCodec {
             throw new CorruptFsException(where, "extents out of order or overlapping at logical page " + logical);
         }
         n.extents.insert(logical, phys, order);
+    }
+
+    private static void checkXattrBlock(String where, long ref, long namespacePages) throws CorruptFsException {
+        if (ref == 0) {
+            return;
+        }
+        String bad = XattrBlockFormat.referenceProblem(ref);
+        if (bad == null && InodeFormat.physicalPage(ref) + (1L << InodeFormat.physicalOrder(ref)) > namespacePages) {
+            bad = "block " + InodeFormat.physicalPage(ref) + " order " + InodeFormat.physicalOrder(ref) + " outside the namespace";
+        }
+        if (bad != null) {
+            throw new CorruptFsException(where + " xattr block", bad);
+        }
     }
 
     private static void checkPage(String where, long page, long namespacePages, boolean zeroOk) throws CorruptFsException {

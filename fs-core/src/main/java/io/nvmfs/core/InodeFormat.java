@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  *   8     4  uid
  *  12     4  gid
  *  16     8  size         bytes
- *  24     8  pages        4 KiB pages held: data extents, extent pages, xattr page
+ *  24     8  pages        4 KiB pages held: data extents, extent pages, xattr block
  *  32    32  atime, mtime, ctime, btime: seconds (i64 each)
  *  64    16  the same four: nanoseconds (u32 each)
  *  80     8  rdev         device number of a device node
@@ -22,7 +22,9 @@ import java.lang.foreign.MemorySegment;
  * 104     8  extent_page  first extent page of the overflow chain; 0 = extents inline
  * 112     4  extents      number of extents
  * 116     4  reserved     0
- * 120     8  xattr_page   page holding the extended attributes; 0 = none
+ * 120     8  xattr        the extended-attribute block, encoded as an extent's physical
+ *                         word: page (bits 0..39) | order 0..8 (bits 40..45); 0 = none.
+ *                         Older images: a page number, i.e. order 0 ({@link XattrBlockFormat})
  * 128   112  inline       up to 7 extents of 16 bytes, when extent_page is 0
  * 240     8  keep_end     logical page up to which blocks past EOF are a fallocate(KEEP_SIZE)
  *                         reservation, kept at close; 0 = none (older images: always 0)
@@ -49,7 +51,7 @@ public final class InodeFormat {
     public static final int OFF_PARENT = 96;
     public static final int OFF_EXTENT_PAGE = 104;
     public static final int OFF_EXTENTS = 112;
-    public static final int OFF_XATTR_PAGE = 120;
+    public static final int OFF_XATTR_BLOCK = 120;
     public static final int OFF_INLINE = 128;
     public static final int OFF_KEEP_END = 240;
     public static final int INLINE_EXTENTS = 7;

@@ -46,7 +46,7 @@ final class Namespace {
                 FileData.write(fs, n, 0, java.lang.foreign.MemorySegment.ofArray(symlinkTarget), 0, symlinkTarget.length);
             }
             if (!inherited.isEmpty()) {
-                Xattrs.store(fs, n, inherited, after); // the page is named by the inode record below: one commit
+                Xattrs.store(fs, n, inherited, after); // the block is named by the inode record below: one commit
             }
             Transaction tx = new Transaction();
             long off = d.planInsert(tx, fs, dir, nm, ino, Mode.dtype(mode));
@@ -65,8 +65,8 @@ final class Namespace {
                     fs.releaseAllSpace(n, undoData);
                     undoData.run(fs);
                 }
-                if (n.xattrPage != 0) {
-                    fs.freeQuietly(fs.meta, n.xattrPage, 0);
+                if (n.xattrBlock != 0) {
+                    fs.freeQuietly(fs.meta, n.xattrPage(), n.xattrOrder());
                 }
                 if (isDir) {
                     dir.nlink--;
@@ -94,7 +94,7 @@ final class Namespace {
      */
     private static int inheritedMode(FsCore fs, Inode dir, int mode, Caller caller, Map<String, byte[]> inherited)
             throws FsException {
-        byte[] def = dir.xattrPage == 0 ? null : Xattrs.read(fs, dir).get(PosixAcl.DEFAULT);
+        byte[] def = Xattrs.get(fs, dir, PosixAcl.DEFAULT);
         if (def == null) {
             return mode & ~(caller.umask() & 0777);
         }
@@ -167,8 +167,8 @@ final class Namespace {
             try {
                 fs.commit(tx, after);
             } catch (FsException e) {
-                if (n.xattrPage != 0) {
-                    fs.freeQuietly(fs.meta, n.xattrPage, 0);
+                if (n.xattrBlock != 0) {
+                    fs.freeQuietly(fs.meta, n.xattrPage(), n.xattrOrder());
                 }
                 throw e;
             }

@@ -89,7 +89,7 @@ public final class NvmFs implements AutoCloseable {
             throw new FsException(Errno.EIO, "filesystem superblock pointer " + sbPage + " is outside the namespace; run fsck.nvmfs");
         }
         long sb = sbPage << 12;
-        String problem = FsSuperblockFormat.problem(media.segment(), sb);
+        String problem = FsSuperblockFormat.problemBeforeReplay(media.segment(), sb);
         if (problem != null) {
             throw new FsException(Errno.EIO, "filesystem superblock: " + problem + "; run fsck.nvmfs");
         }
@@ -104,6 +104,16 @@ public final class NvmFs implements AutoCloseable {
                     : Journal.open(media, jPage << 12, (1L << jOrder) << 12);
             if (journal.replayed() > 0) {
                 report.add("replayed " + journal.replayed() + " journal transactions");
+            }
+            String replayedProblem = FsSuperblockFormat.problem(media.segment(), sb);
+            if (replayedProblem != null) { // torn by a feature upgrade, and the journal did not complete it
+                throw new CorruptFsException("filesystem superblock", replayedProblem + " after journal replay");
+            }
+            if (!options.readOnly()) {
+                String upgraded = FeatureUpgrade.run(media.segment(), journal, sb);
+                if (upgraded != null) {
+                    report.add(upgraded);
+                }
             }
             InodeTable table = new InodeTable(media, sb);
             table.load();

@@ -55,8 +55,8 @@ final class SpaceScan {
             for (long p : n.extentChain.pages()) {
                 metaRefs.add(new long[] {p, 1});
             }
-            if (n.xattrPage != 0) {
-                metaRefs.add(new long[] {n.xattrPage, 1});
+            if (n.xattrBlock != 0) {
+                metaRefs.add(new long[] {n.xattrPage(), n.xattrPages()});
             }
         }
         if (!orphans.isEmpty()) {

@@ -2,8 +2,14 @@ package io.nvmfs.core;
 
 import java.util.List;
 
-/** The extended-attribute calls of {@link NvmFs}: flags, namespaces, sizing; storage is {@link Xattrs}. */
+/**
+ * The extended-attribute calls of {@link NvmFs}: flags, sizes, ACLs, locking and the commit;
+ * which names exist is {@link XattrNames}, storage is {@link Xattrs}.
+ */
 final class XattrCalls {
+    static final int XATTR_CREATE = 1;
+    static final int XATTR_REPLACE = 2;
+
     private final NvmFs nf;
     private final FsCore fs;
 
@@ -22,19 +28,20 @@ final class XattrCalls {
      */
     void setxattr(long ino, String name, byte[] value, int flags, boolean killSgid) throws FsException {
         fs.checkWritable();
-        if (value.length > Xattrs.MAX_VALUE) {
-            throw new FsException(Errno.E2BIG, "xattr value of " + value.length + " bytes");
+        if (value.length > XattrBlockFormat.MAX_VALUE) {
+            throw new FsException(Errno.E2BIG, "xattr value of " + value.length + " bytes; at most "
+                    + XattrBlockFormat.MAX_VALUE + " (XATTR_SIZE_MAX)");
         }
         try (var held = fs.locks.writeAll(ino)) {
             Inode n = fs.inode(ino);
-            Xattrs.checkName(name, n, true);
+            XattrNames.check(name, n, true);
             FileFlags.requireChangeable(n, "set an extended attribute");
             var attrs = Xattrs.read(fs, n);
             boolean present = attrs.containsKey(name);
-            if ((flags & Xattrs.XATTR_CREATE) != 0 && present) {
+            if ((flags & XATTR_CREATE) != 0 && present) {
                 throw new FsException(Errno.EEXIST, "xattr '" + name + "' exists");
             }
-            if ((flags & Xattrs.XATTR_REPLACE) != 0 && !present) {
+            if ((flags & XATTR_REPLACE) != 0 && !present) {
                 throw new FsException(Errno.ENODATA, "no xattr '" + name + "'");
             }
             int mode = n.mode;
@@ -70,11 +77,11 @@ final class XattrCalls {
             Inode n = fs.inode(ino);
             FileFlags.requireChangeable(n, "chmod");
             int newMode = (n.mode & Mode.S_IFMT) | (mode & Mode.PERMS);
-            var attrs = n.xattrPage == 0 ? null : Xattrs.read(fs, n);
-            byte[] access = attrs == null ? null : attrs.get(PosixAcl.ACCESS);
+            byte[] access = Xattrs.get(fs, n, PosixAcl.ACCESS);
             if (access == null) {
                 fs.commits.changeAttributes(n, m -> m.mode = newMode);
             } else {
+                var attrs = Xattrs.read(fs, n);
                 attrs.put(PosixAcl.ACCESS, PosixAcl.parse(access).chmod(newMode).bytes());
                 changeXattrs(n, attrs, newMode);
             }
@@ -90,8 +97,8 @@ final class XattrCalls {
     byte[] getxattrOrNull(long ino, String name) throws FsException {
         try (var held = nf.readLock(ino)) {
             Inode n = fs.inode(ino);
-            Xattrs.checkName(name, n, false);
-            return n.xattrPage == 0 ? null : Xattrs.read(fs, n).get(name);
+            XattrNames.check(name, n, false);
+            return Xattrs.get(fs, n, name);
         }
     }
 
@@ -118,7 +125,7 @@ final class XattrCalls {
 
     List<String> listxattr(long ino) throws FsException {
         try (var held = nf.readLock(ino)) {
-            return Xattrs.names(Xattrs.read(fs, fs.inode(ino)));
+            return new java.util.ArrayList<>(Xattrs.read(fs, fs.inode(ino)).keySet());
         }
     }
 
@@ -129,7 +136,7 @@ final class XattrCalls {
     byte[] listxattr(long ino, int size, boolean privileged) throws FsException {
         byte[] b;
         try (var held = nf.readLock(ino)) {
-            b = Xattrs.listBytes(Xattrs.read(fs, fs.inode(ino)), privileged);
+            b = XattrNames.listBytes(Xattrs.read(fs, fs.inode(ino)), privileged);
         }
         if (size != 0 && b.length > size) {
             throw new FsException(Errno.ERANGE, "xattr list is " + b.length + " bytes, buffer " + size);
@@ -141,7 +148,7 @@ final class XattrCalls {
         fs.checkWritable();
         try (var held = fs.locks.writeAll(ino)) {
             Inode n = fs.inode(ino);
-            Xattrs.checkName(name, n, true);
+            XattrNames.check(name, n, true);
             FileFlags.requireChangeable(n, "remove an extended attribute");
             var attrs = Xattrs.read(fs, n);
             if (attrs.remove(name) == null) {
@@ -154,7 +161,7 @@ final class XattrCalls {
     /** Stores {@code attrs} as {@code n}'s attributes and sets its {@code mode}, in one commit; on failure neither changes. */
     private void changeXattrs(Inode n, java.util.Map<String, byte[]> attrs, int mode) throws FsException {
         FsCore.AfterCommit after = new FsCore.AfterCommit();
-        long old = n.xattrPage;
+        long old = n.xattrBlock;
         int oldMode = n.mode;
         Xattrs.store(fs, n, attrs, after);
         n.mode = mode;
@@ -162,10 +169,10 @@ final class XattrCalls {
         try {
             fs.commits.commit(n, after);
         } catch (FsException e) {
-            if (n.xattrPage != 0 && n.xattrPage != old) {
-                fs.freeQuietly(fs.meta, n.xattrPage, 0);
+            if (n.xattrBlock != 0 && n.xattrBlock != old) { // the new block: written, never referenced
+                fs.freeQuietly(fs.meta, n.xattrPage(), n.xattrOrder());
             }
-            n.xattrPage = old;
+            n.xattrBlock = old;
             n.mode = oldMode;
             throw e;
         }

@@ -135,8 +135,8 @@ final class Consistency {
             for (long p : n.extentChain.pages()) {
                 refs.get(fs.meta).add(new long[] {p, 1});
             }
-            if (n.xattrPage != 0) {
-                refs.get(fs.meta).add(new long[] {n.xattrPage, 1});
+            if (n.xattrBlock != 0) {
+                refs.get(fs.meta).add(new long[] {n.xattrPage(), n.xattrPages()});
             }
             assertEquals(n.pages() * 8, st.blocks(), "st_blocks of inode " + ino);
         }

@@ -84,6 +84,15 @@ public final class CrashOps {
         ops.add(new Op("symlink /A/s", (fs, d) -> fs.symlink(fs.resolve("/A"), "s", "../foo", Caller.ROOT)));
         ops.add(new Op("symlink /s", (fs, d) -> fs.symlink(fs.root(), "s", "A/" + "x".repeat(200), Caller.ROOT)));
         ops.add(new Op("setxattr-big /A", (fs, d) -> fs.setxattr(fs.resolve("/A"), "user.big", pattern(3, 2000), 0)));
+        // Version 2 xattr blocks: a value of XATTR_SIZE_MAX (a 32-page block), one that takes a
+        // 4-page block, and removing the large one: a block replaced by one of another order
+        // (up from /foo's one page in the fragmented base, down again, or to none).
+        for (String f : List.of("/foo", "/A/foo", "/A")) {
+            ops.add(new Op("setxattr-64k " + f, (fs, d) -> fs.setxattr(fs.resolve(f), "user.huge", pattern(f.length() * 5, 65536), 0)));
+            ops.add(new Op("setxattr-9k " + f, (fs, d) -> fs.setxattr(fs.resolve(f), "user.mid", pattern(f.length() * 3, 9000), 0)));
+            ops.add(new Op("removexattr-64k " + f, (fs, d) -> fs.removexattr(fs.resolve(f), "user.huge")));
+        }
+        ops.add(new Op("feature-upgrade", (fs, d) -> featureUpgrade(fs)));
         // POSIX ACLs: a default ACL that creates in /A then inherit (mode and xattrs in the
         // create's one commit), and an access ACL set with the mode and moved by chmod.
         ops.add(new Op("acl-default /A", (fs, d) -> fs.setxattr(fs.resolve("/A"), PosixAcl.DEFAULT, PosixAclTest.acl(
@@ -184,6 +193,22 @@ public final class CrashOps {
             fs.link(c.stat().ino(), parent(fs, f), leaf(f));
         } finally {
             fs.release(c.fh());
+        }
+    }
+
+    /**
+     * The superblock upgrade a read-write attach makes of an older image ({@link FeatureUpgrade}),
+     * on this filesystem made older first: its features cleared by the same kind of journaled
+     * transaction and checkpoint, so that the crash states of that half are images older code
+     * could have left (which the explorer's attach then upgrades), and those of the second half
+     * are the upgrade's own.
+     */
+    static void featureUpgrade(NvmFs fs) throws FsException {
+        FsCore core = fs.fs;
+        core.journal.commit(FeatureUpgrade.writes(core.seg, core.superblock, 0));
+        core.journal.checkpoint();
+        if (FeatureUpgrade.run(core.seg, core.journal, core.superblock) == null) {
+            throw new AssertionError("nothing to upgrade after the features were cleared");
         }
     }
 

@@ -63,6 +63,24 @@ class CrashRegressionTest {
         explore("journal wrap", List.of(CrashBases.NEAR_WRAP), w);
     }
 
+    /** Xattr blocks replaced by blocks of other orders: 1 to 4 to 32 pages and back, and to none. */
+    @Test
+    void xattrBlocksAcrossOrders() {
+        explore("xattr blocks", CrashBases.ALL, List.of(
+                List.of(op("setxattr-64k /foo")),
+                List.of(op("setxattr-9k /A/foo"), op("setxattr-64k /A/foo"), op("removexattr-64k /A/foo")),
+                List.of(op("setxattr-64k /A"), op("setxattr /A/foo"), op("removexattr-64k /A")),
+                List.of(op("feature-upgrade"), op("setxattr-64k /foo"))));
+    }
+
+    /** The superblock feature upgrade, whose two home writes a crash can tear apart. */
+    @Test
+    void theFeatureUpgradeTornByACrash() {
+        explore("feature upgrade", CrashBases.ALL, List.of(
+                List.of(op("feature-upgrade")),
+                List.of(op("feature-upgrade"), op("setxattr /foo"))));
+    }
+
     /** Link counts stay right through link, unlink and rename over a linked name. */
     @Test
     void linkCountAfterACrash() {

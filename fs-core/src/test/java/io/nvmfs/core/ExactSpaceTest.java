@@ -30,7 +30,7 @@ class ExactSpaceTest {
 
     private static long overheadPages(TestFs t, long ino) throws Exception {
         Inode n = t.fs.fs.table.read(ino);
-        return n.extentChain.length() + (n.xattrPage != 0 ? 1 : 0);
+        return n.extentChain.length() + n.xattrPages();
     }
 
     private static void assertExact(TestFs t, long ino, long bytes, String what) throws Exception {

@@ -47,7 +47,7 @@ class InodeCodecTest {
         n.rdev = 0x0123_4567_89ab_cdefL;
         n.generation = 0x8000_0001;
         n.parent = 77;
-        n.xattrPage = 50;
+        n.xattrBlock = InodeFormat.packPhysical(48, 4);
         n.keepEnd = 1_234_567;
         return n;
     }
@@ -120,7 +120,7 @@ class InodeCodecTest {
         assertEquals(want.rdev, got.rdev, "rdev");
         assertEquals(want.generation, got.generation, "generation");
         assertEquals(want.parent, got.parent, "parent");
-        assertEquals(want.xattrPage, got.xattrPage, "xattr page");
+        assertEquals(want.xattrBlock, got.xattrBlock, "xattr block");
         assertEquals(want.keepEnd, got.keepEnd, "keep_end");
         assertArrayEquals(want.extentChain.pages(), got.extentChain.pages(), "extent chain");
         assertArrayEquals(want.extentChain.counts(), got.extentChain.counts(), "extents per chain page");
@@ -155,7 +155,8 @@ class InodeCodecTest {
         MemorySegment s = MemorySegment.ofArray(rec);
         assertEquals(n.mode, s.get(Le.INT, 0));
         assertEquals(n.size, s.get(Le.LONG, 16));
-        assertEquals(2 + 1, s.get(Le.LONG, 24), "pages held: two one-page extents and the xattr page");
+        assertEquals(2 + 16, s.get(Le.LONG, 24), "pages held: two one-page extents and the 16-page xattr block");
+        assertEquals(InodeFormat.packPhysical(48, 4), s.get(Le.LONG, 120), "the xattr block: page | order << 40");
         assertEquals(n.sec[Inode.CTIME], s.get(Le.LONG, 32 + 16));
         assertEquals(n.nsec[Inode.BTIME], s.get(Le.INT, 64 + 12));
         assertEquals(0, s.get(Le.LONG, 104), "no extent page: extents inline");
@@ -259,13 +260,34 @@ class InodeCodecTest {
 
     @Test
     void anXattrPageOutsideTheNamespaceIsRejected() throws Exception {
-        storeEdited(sample(), r -> r.set(Le.LONG, InodeFormat.OFF_XATTR_PAGE, NS_PAGES - 1));
-        assertEquals(NS_PAGES - 1, decode().xattrPage, "the last page is inside");
-        storeEdited(sample(), r -> r.set(Le.LONG, InodeFormat.OFF_XATTR_PAGE, 0L));
-        assertEquals(0, decode().xattrPage, "0 = none");
+        storeEdited(sample(), r -> r.set(Le.LONG, InodeFormat.OFF_XATTR_BLOCK, NS_PAGES - 1));
+        assertEquals(NS_PAGES - 1, decode().xattrPage(), "the last page is inside (a version 1 page: order 0)");
+        storeEdited(sample(), r -> r.set(Le.LONG, InodeFormat.OFF_XATTR_BLOCK, 0L));
+        assertEquals(0, decode().xattrBlock, "0 = none");
         for (long bad : new long[] {NS_PAGES, -1, Long.MIN_VALUE}) {
-            storeEdited(sample(), r -> r.set(Le.LONG, InodeFormat.OFF_XATTR_PAGE, bad));
-            assertTrue(rejected().contains("xattr page"), "xattr page " + bad);
+            storeEdited(sample(), r -> r.set(Le.LONG, InodeFormat.OFF_XATTR_BLOCK, bad));
+            assertTrue(rejected().contains("xattr block"), "xattr field " + bad);
+        }
+    }
+
+    @Test
+    void anXattrBlockIsAnAlignedBlockOfOrderZeroToEightInsideTheNamespace() throws Exception {
+        long lastHalf = NS_PAGES / 2;
+        storeEdited(sample(), r -> r.set(Le.LONG, InodeFormat.OFF_XATTR_BLOCK, InodeFormat.packPhysical(lastHalf, 5)));
+        Inode n = decode();
+        assertEquals(lastHalf, n.xattrPage(), "page");
+        assertEquals(5, n.xattrOrder(), "order");
+        assertEquals(32, n.xattrPages(), "pages");
+        long[] bad = {
+            InodeFormat.packPhysical(256, 8),            // past the end of a 64-page namespace
+            InodeFormat.packPhysical(512, 9),            // order 9: larger than a block may be
+            InodeFormat.packPhysical(24, 4),             // page 24 is not a multiple of 16
+            InodeFormat.packPhysical(0, 3),              // page 0 is never a block
+            InodeFormat.packPhysical(64, 2) | 1L << 46,  // bits above the order
+        };
+        for (long ref : bad) {
+            storeEdited(sample(), r -> r.set(Le.LONG, InodeFormat.OFF_XATTR_BLOCK, ref));
+            assertTrue(rejected().contains("xattr block"), "xattr field 0x" + Long.toHexString(ref));
         }
     }
 

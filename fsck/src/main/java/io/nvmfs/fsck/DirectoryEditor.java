@@ -76,7 +76,7 @@ final class DirectoryEditor {
                 img.chain.add(extentPage);
             }
             img.size(img.size() + 4096);
-            img.pages(img.dataPages() + img.chainPagesNeeded() + (img.xattrPage() != 0 ? 1 : 0));
+            img.pages(img.dataPages() + img.chainPagesNeeded() + img.xattrPages());
         });
         long[] grown = java.util.Arrays.copyOf(pages, pages.length + 1);
         grown[pages.length] = page;

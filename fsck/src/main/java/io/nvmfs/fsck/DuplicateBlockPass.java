@@ -90,8 +90,8 @@ final class DuplicateBlockPass {
         for (int j = 0; j < lostClaims.size(); j++) {
             long c = lostClaims.get(j);
             long page = Claim.page(c);
-            if (Claim.meta(c) && Claim.order(c) == 0 && page == img.xattrPage()) {
-                img.xattrPage(0);
+            if (isXattrClaim(img, c)) {
+                img.xattrBlock(0);
                 continue;
             }
             int chainIndex = indexOf(img.chain, page);
@@ -132,7 +132,7 @@ final class DuplicateBlockPass {
                 return;
             }
         }
-        img.pages(img.dataPages() + img.chainPagesNeeded() + (img.xattrPage() != 0 ? 1 : 0));
+        img.pages(img.dataPages() + img.chainPagesNeeded() + img.xattrPages());
         img.write(st.writer, st.seg);
         // Claims of this inode no longer used (cut directory pages, spare extent pages) are dropped too.
         for (int i = 0; i < st.claims.size(); i++) {
@@ -151,7 +151,7 @@ final class DuplicateBlockPass {
 
     private static boolean stillUsed(InodeImage img, long c) {
         long page = Claim.page(c);
-        if (Claim.meta(c) && page == img.xattrPage()) {
+        if (isXattrClaim(img, c)) {
             return true;
         }
         for (int i = 0; i < img.chainUsed; i++) {
@@ -166,6 +166,11 @@ final class DuplicateBlockPass {
             }
         }
         return false;
+    }
+
+    /** Whether {@code c} is the claim of {@code img}'s attribute block (of any order). */
+    private static boolean isXattrClaim(InodeImage img, long c) {
+        return img.xattrBlock() != 0 && Claim.meta(c) && Claim.page(c) == img.xattrPage() && Claim.order(c) == img.xattrOrder();
     }
 
     private static int indexOf(LongList l, long v) {

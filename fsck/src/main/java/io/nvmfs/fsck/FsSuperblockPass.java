@@ -39,7 +39,7 @@ final class FsSuperblockPass {
         if (!st.inBuddySpace(page, 0)) {
             return false;
         }
-        return FsSuperblockFormat.problem(st.seg, page << 12) == null && uuidMatches(st, page);
+        return FsSuperblockFormat.problemBeforeReplay(st.seg, page << 12) == null && uuidMatches(st, page);
     }
 
     /**
@@ -114,8 +114,22 @@ final class FsSuperblockPass {
         }
     }
 
-    private static void checkHeader(CheckState st) {
+    /**
+     * After the journal pass: the header must now be valid without the allowance for a feature
+     * upgrade torn between its two writes ({@link FsSuperblockFormat#problemBeforeReplay}), which
+     * replay completes; one whose journal was lost instead (reset) is rebuilt here.
+     */
+    static void afterJournal(CheckState st) {
         String problem = FsSuperblockFormat.problem(st.seg, st.sb);
+        boolean reported = FsSuperblockFormat.problemBeforeReplay(st.seg, st.sb) != null; // by checkHeader (declined)
+        if (problem != null && !reported && st.report.problem(Problem.FS02, "filesystem superblock page " + Pages.hex(st.sb >>> 12),
+                problem + " after the journal pass")) {
+            rebuildHeader(st);
+        }
+    }
+
+    private static void checkHeader(CheckState st) {
+        String problem = FsSuperblockFormat.problemBeforeReplay(st.seg, st.sb);
         long jPage = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_JOURNAL_PAGE);
         int jOrder = st.seg.get(Le.INT, st.sb + FsSuperblockFormat.OFF_JOURNAL_ORDER);
         if (problem == null) {
@@ -137,23 +151,32 @@ final class FsSuperblockPass {
         st.journalPage = journalKnown ? Rec.page(journalRecord) : 0;
         st.journalOrder = journalKnown ? Rec.order(journalRecord) : 0;
         if (st.report.problem(Problem.FS02, "filesystem superblock page " + Pages.hex(st.sb >>> 12), problem)) {
-            st.writer.beforeChange(st.sb, 128);
-            byte[] chunks = st.seg.asSlice(st.sb + FsSuperblockFormat.OFF_CHUNKS,
-                    4096 - FsSuperblockFormat.OFF_CHUNKS).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
-            long clean = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_CLEAN);
-            // The mount history is no part of what was wrong: kept across the rewrite.
-            long lastMount = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_LAST_MOUNT);
-            long mountCount = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_MOUNT_COUNT);
-            FsSuperblockFormat.write(st.seg, st.sb, st.uuid, st.journalPage, Math.max(1, st.journalOrder));
-            java.lang.foreign.MemorySegment.copy(chunks, 0, st.seg, java.lang.foreign.ValueLayout.JAVA_BYTE,
-                    st.sb + FsSuperblockFormat.OFF_CHUNKS, chunks.length);
-            st.seg.set(Le.LONG, st.sb + FsSuperblockFormat.OFF_CLEAN, clean);
-            st.seg.set(Le.LONG, st.sb + FsSuperblockFormat.OFF_LAST_MOUNT, lastMount);
-            st.seg.set(Le.LONG, st.sb + FsSuperblockFormat.OFF_MOUNT_COUNT, mountCount);
-            st.writer.persist(st.sb, 4096);
+            rebuildHeader(st);
         }
         if (!journalKnown) {
             st.needNewJournal = true;
         }
+    }
+
+    /**
+     * Rewrites bytes 0..127 from what is known ({@code st.uuid}, {@code st.journalPage} and
+     * {@code journalOrder}), keeping the chunk list, {@code clean} and the mount history. The
+     * features are set to every one this code knows, as mkfs sets them.
+     */
+    private static void rebuildHeader(CheckState st) {
+        st.writer.beforeChange(st.sb, 128);
+        byte[] chunks = st.seg.asSlice(st.sb + FsSuperblockFormat.OFF_CHUNKS,
+                4096 - FsSuperblockFormat.OFF_CHUNKS).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        long clean = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_CLEAN);
+        // The mount history is no part of what was wrong: kept across the rewrite.
+        long lastMount = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_LAST_MOUNT);
+        long mountCount = st.seg.get(Le.LONG, st.sb + FsSuperblockFormat.OFF_MOUNT_COUNT);
+        FsSuperblockFormat.write(st.seg, st.sb, st.uuid, st.journalPage, Math.max(1, st.journalOrder));
+        java.lang.foreign.MemorySegment.copy(chunks, 0, st.seg, java.lang.foreign.ValueLayout.JAVA_BYTE,
+                st.sb + FsSuperblockFormat.OFF_CHUNKS, chunks.length);
+        st.seg.set(Le.LONG, st.sb + FsSuperblockFormat.OFF_CLEAN, clean);
+        st.seg.set(Le.LONG, st.sb + FsSuperblockFormat.OFF_LAST_MOUNT, lastMount);
+        st.seg.set(Le.LONG, st.sb + FsSuperblockFormat.OFF_MOUNT_COUNT, mountCount);
+        st.writer.persist(st.sb, 4096);
     }
 }

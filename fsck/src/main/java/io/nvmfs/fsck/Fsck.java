@@ -89,6 +89,7 @@ public final class Fsck {
                 return finish(report, ExitCode.CLEAN, summary);
             }
             JournalPass.run(st, privateMapping);
+            FsSuperblockPass.afterJournal(st);
             InodeTableChunks.load(st);
             SystemOverlap.run(st);
             pass(report, "Pass 4: inodes and extent maps");

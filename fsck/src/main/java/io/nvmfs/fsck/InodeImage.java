@@ -110,12 +110,26 @@ final class InodeImage {
         return rec.get(Le.INT, InodeFormat.OFF_EXTENTS);
     }
 
-    long xattrPage() {
-        return rec.get(Le.LONG, InodeFormat.OFF_XATTR_PAGE);
+    /** The xattr field: page | order << 40 of the attribute block; 0 = none. */
+    long xattrBlock() {
+        return rec.get(Le.LONG, InodeFormat.OFF_XATTR_BLOCK);
     }
 
-    void xattrPage(long v) {
-        rec.set(Le.LONG, InodeFormat.OFF_XATTR_PAGE, v);
+    void xattrBlock(long v) {
+        rec.set(Le.LONG, InodeFormat.OFF_XATTR_BLOCK, v);
+    }
+
+    long xattrPage() {
+        return InodeFormat.physicalPage(xattrBlock());
+    }
+
+    int xattrOrder() {
+        return InodeFormat.physicalOrder(xattrBlock());
+    }
+
+    /** Pages of the attribute block: 0 when there is none. */
+    long xattrPages() {
+        return xattrBlock() == 0 ? 0 : 1L << xattrOrder();
     }
 
     boolean crcMatches() {

@@ -5,10 +5,8 @@ import io.nvmfs.core.InodeFormat;
 import io.nvmfs.core.InodeTable;
 import io.nvmfs.core.Le;
 import io.nvmfs.core.Mode;
-import io.nvmfs.core.XattrPageFormat;
+import io.nvmfs.core.XattrBlockFormat;
 import io.nvmfs.nvmpg.Pages;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -17,9 +15,11 @@ import java.util.Set;
  *
  * <p>Contract: on return (repairs accepted) every inode record in the table is free (mode 0) or
  * has a valid type, a valid CRC, a sorted, non-overlapping list of aligned extents inside the
- * allocatable space whose count field matches, a valid extent-page chain and xattr page (or
- * none), a size its type allows, and a page count equal to the pages it holds; the root is a
- * directory. Each inode's extents, extent pages and xattr page are claimed in {@code claims};
+ * allocatable space whose count field matches, a valid extent-page chain and xattr block (or
+ * none: a version 1 page or a version 2 block of any order, checked by fs-core's own
+ * {@code XattrBlockFormat.problem}), a size its type allows, and a page count equal to the pages
+ * it holds; the root is a directory. Each inode's extents, extent pages and whole xattr block
+ * are claimed in {@code claims};
  * {@code type}, {@code nlink}, {@code parent} and {@code dirPages} describe the table for the
  * passes after. Whether two inodes claim the same block is settled by {@link DuplicateBlockPass}.
  */
@@ -98,11 +98,11 @@ final class InodePass {
         boolean change = false;
 
         change |= readExtents(st, img, who, chainSeen);
-        long xattr = img.xattrPage();
-        if (xattr != 0) {
-            String bad = xattrProblem(st, xattr);
-            if (bad != null && st.report.problem(Problem.IN08, who, "page " + Pages.hex(xattr) + ": " + bad)) {
-                img.xattrPage(0);
+        if (img.xattrBlock() != 0) {
+            String bad = xattrProblem(st, img.xattrBlock());
+            if (bad != null && st.report.problem(Problem.IN08, who, "page " + Pages.hex(img.xattrPage())
+                    + (img.xattrOrder() == 0 ? "" : " order " + img.xattrOrder()) + ": " + bad)) {
+                img.xattrBlock(0);
                 change = true;
             }
         }
@@ -135,7 +135,7 @@ final class InodePass {
             img.parent(0);
             change = true;
         }
-        long held = img.dataPages() + (change ? img.chainPagesNeeded() : img.chain.size()) + (img.xattrPage() != 0 ? 1 : 0);
+        long held = img.dataPages() + (change ? img.chainPagesNeeded() : img.chain.size()) + img.xattrPages();
         if (img.pages() != held && st.report.problem(Problem.IN09, who, "says " + img.pages() + ", holds " + held)) {
             img.pages(held);
             change = true;
@@ -165,8 +165,8 @@ final class InodePass {
         for (int i = 0; i < chainPages; i++) {
             st.claims.add(Claim.of(img.chain.get(i), 0, true, ino));
         }
-        if (img.xattrPage() != 0) {
-            st.claims.add(Claim.of(img.xattrPage(), 0, true, ino));
+        if (img.xattrBlock() != 0) {
+            st.claims.add(Claim.of(img.xattrPage(), img.xattrOrder(), true, ino));
         }
         if (dir) {
             st.dirPages.put(ino, pagesInOrder(img));
@@ -310,34 +310,17 @@ final class InodePass {
         return change;
     }
 
-    private static String xattrProblem(CheckState st, long page) {
-        if (!st.inBuddySpace(page, 0)) {
+    /** Null if the xattr field {@code ref} names a valid version 1 or 2 attribute block, else what is wrong. */
+    private static String xattrProblem(CheckState st, long ref) {
+        String bad = XattrBlockFormat.referenceProblem(ref);
+        if (bad != null) {
+            return bad;
+        }
+        long page = InodeFormat.physicalPage(ref);
+        int order = InodeFormat.physicalOrder(ref);
+        if (!st.inBuddySpace(page, order)) {
             return "outside the allocatable space";
         }
-        MemorySegment s = st.seg;
-        long at = page << 12;
-        int count = s.get(Le.INT, at + 4);
-        int used = s.get(Le.INT, at + 8);
-        if (s.get(Le.INT, at) != XattrPageFormat.MAGIC || used < 0 || used > 4096 - XattrPageFormat.HEADER
-                || count < 0 || count > used / 4) {
-            return "bad header";
-        }
-        if (s.get(Le.INT, at + 12) != XattrPageFormat.crc(s, at, used)) {
-            return "checksum mismatch";
-        }
-        long p = at + XattrPageFormat.HEADER;
-        long end = p + used;
-        for (int i = 0; i < count; i++) {
-            if (end - p < 4) {
-                return "entry " + i + " runs past the end";
-            }
-            int nameLen = Byte.toUnsignedInt(s.get(ValueLayout.JAVA_BYTE, p));
-            int valueLen = Short.toUnsignedInt(s.get(Le.SHORT, p + 2));
-            if (nameLen == 0 || p + 4 + nameLen + valueLen > end) {
-                return "entry " + i + " runs past the end";
-            }
-            p += (4 + nameLen + valueLen + 3) & ~3;
-        }
-        return null;
+        return XattrBlockFormat.problem(st.seg, page << 12, order);
     }
 }

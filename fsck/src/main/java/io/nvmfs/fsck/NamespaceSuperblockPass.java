@@ -177,7 +177,7 @@ final class NamespaceSuperblockPass {
                 continue;
             }
             long off = page << 12;
-            if (io.nvmfs.core.FsSuperblockFormat.problem(st.seg, off) != null) {
+            if (io.nvmfs.core.FsSuperblockFormat.problemBeforeReplay(st.seg, off) != null) {
                 continue;
             }
             java.util.UUID uuid = new java.util.UUID(st.seg.get(io.nvmfs.core.Le.LONG, off + io.nvmfs.core.FsSuperblockFormat.OFF_UUID),

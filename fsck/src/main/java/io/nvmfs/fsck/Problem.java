@@ -46,7 +46,7 @@ public enum Problem {
     IN05("extents are out of order or overlap", "drop the extent", false),
     IN06("extent count does not match the extents found", "fix the count", true),
     IN07("extent page is invalid", "drop it and the extents from it on", false),
-    IN08("xattr page is invalid", "drop the extended attributes", false),
+    IN08("xattr block is invalid", "drop the extended attributes", false),
     IN09("page count does not match the pages held", "fix the count", true),
     IN10("directory size does not match its pages", "fix the size", false),
     IN11("symbolic link has an invalid length", "clear the inode", false),

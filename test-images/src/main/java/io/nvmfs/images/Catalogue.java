@@ -134,8 +134,12 @@ public final class Catalogue {
                 flip(p, (page << 12) + 32 + 16 * 3);
             }),
             c("f_in08_xattr_page", "IN08", "a file's xattr page magic damaged", Recipe.TREE, p -> {
-                long page = p.s.get(Le.LONG, p.inode(p.ino("/docs/big.bin")) + InodeFormat.OFF_XATTR_PAGE);
-                flip(p, page << 12);
+                long block = p.s.get(Le.LONG, p.inode(p.ino("/docs/big.bin")) + InodeFormat.OFF_XATTR_BLOCK);
+                flip(p, InodeFormat.physicalPage(block) << 12);
+            }),
+            c("f_in08_xattr_block", "IN08", "a byte in a file's 64 KiB xattr value (a 32-page block) flipped", Recipe.XATTRS, p -> {
+                long block = p.s.get(Le.LONG, p.inode(p.ino("/huge")) + InodeFormat.OFF_XATTR_BLOCK);
+                flip(p, (InodeFormat.physicalPage(block) << 12) + 40_000);
             }),
             c("f_in09_page_count", "IN09", "a file's page count off by five", Recipe.TREE,
                 p -> p.editInode("/hello.txt", rec -> {

@@ -59,6 +59,27 @@ public enum Recipe {
             fs.rename(fs.root(), "hello.txt", d, "hello-moved.txt", 0);
         }
     },
+    /**
+     * Version 2 xattr blocks of several orders: a 64 KiB value and a small one on a file (32
+     * pages), two of 60 KiB on a directory (32 pages), 600 small attributes on a file (4 pages; the
+     * version 1 page held at most 127 of them).
+     */
+    XATTRS(true) {
+        @Override
+        void populate(NvmFs fs) throws FsException {
+            long root = fs.root();
+            long huge = writeFile(fs, root, "huge", "a file with a 64 KiB attribute\n");
+            fs.setxattr(huge, "user.huge", pattern(1, 65536), 0);
+            fs.setxattr(huge, "user.small", "small".getBytes(StandardCharsets.UTF_8), 0);
+            long pair = fs.mkdir(root, "pair", 0755, Caller.ROOT).ino();
+            fs.setxattr(pair, "user.a", pattern(2, 60 << 10), 0);
+            fs.setxattr(pair, "trusted.b", pattern(3, 60 << 10), 0);
+            long many = writeFile(fs, root, "many", "a file with 600 attributes\n");
+            for (int i = 0; i < 600; i++) {
+                fs.setxattr(many, "user.n" + i, ("value " + i).getBytes(StandardCharsets.UTF_8), 0);
+            }
+        }
+    },
     /** Files unlinked while open, then a crash: inodes with no links and no entry. */
     ORPHANS(false) {
         @Override
@@ -120,6 +141,19 @@ public enum Recipe {
         for (int i = 0; i < 40; i++) {
             writeFile(fs, many, "file-" + i, "file number " + i + "\n");
         }
+    }
+
+    /**
+     * {@code length} bytes of numbered 64-byte lines ("value 3 line 00042 ....\n"): each says
+     * where it belongs, so a misplaced or mixed-up piece shows, and the image compresses well.
+     */
+    static byte[] pattern(int seed, int length) {
+        StringBuilder b = new StringBuilder(length + 64);
+        for (int line = 0; b.length() < length; line++) {
+            String head = "value " + seed + " line " + String.format("%05d", line) + " ";
+            b.append(head).append(".".repeat(63 - head.length())).append('\n');
+        }
+        return b.substring(0, length).getBytes(StandardCharsets.US_ASCII);
     }
 
     static long writeFile(NvmFs fs, long dir, String name, String content) throws FsException {

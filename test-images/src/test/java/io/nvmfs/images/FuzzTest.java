@@ -40,7 +40,7 @@ class FuzzTest {
 
     @Test
     void fsckSurvivesAndRepairsMutatedMetadata() throws Exception {
-        Recipe[] recipes = {Recipe.TREE, Recipe.TREE, Recipe.DIRTY_JOURNAL, Recipe.ORPHANS, Recipe.EMPTY};
+        Recipe[] recipes = {Recipe.TREE, Recipe.TREE, Recipe.DIRTY_JOURNAL, Recipe.ORPHANS, Recipe.EMPTY, Recipe.XATTRS};
         byte[][] bases = new byte[recipes.length][];
         long[][] metaPages = new long[recipes.length][];
         for (int i = 0; i < recipes.length; i++) {

@@ -16,7 +16,7 @@ class GeneratorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Recipe.class, names = {"EMPTY", "TREE", "FULL"})
+    @EnumSource(value = Recipe.class, names = {"EMPTY", "TREE", "FULL", "XATTRS"})
     void cleanlyDetachedRecipesCheckClean(Recipe recipe) throws Exception {
         try (Arena arena = Arena.ofConfined()) {
             String out = FsckRunner.run(Images.inMemory(arena, Images.build(recipe, Images.DEFAULT_BYTES)), RepairMode.NO);

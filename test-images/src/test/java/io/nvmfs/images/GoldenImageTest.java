@@ -1,5 +1,6 @@
 package io.nvmfs.images;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Golden images of on-media version 1, generated once and kept forever: each must still attach
  * through fs-core and hold exactly what its recipe put there. A format change that cannot read
- * them fails here.
+ * them fails here. All but {@code xattrs} were made before the superblock feature XATTR_BLOCKS
+ * (features 0, version 1 xattr pages).
  */
 class GoldenImageTest {
     static final Path V1 = Path.of("golden/v1");
@@ -97,9 +99,55 @@ class GoldenImageTest {
         }
     }
 
+    /** Written when version 2 xattr blocks came: superblock feature XATTR_BLOCKS, "XAT2" blocks of 4 and 32 pages. */
+    @Test
+    void xattrsHoldsLargeAttributesInVersion2Blocks() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            NvmFs fs = attach(arena, "xattrs");
+            long huge = fs.resolve("/huge");
+            assertArrayEquals(Recipe.pattern(1, 65536), fs.getxattr(huge, "user.huge"));
+            assertEquals("small", new String(fs.getxattr(huge, "user.small")));
+            assertEquals(8 * (1 + 32), fs.getattr(huge).blocks(), "one data page and the 32-page block");
+            long pair = fs.resolve("/pair");
+            assertArrayEquals(Recipe.pattern(2, 60 << 10), fs.getxattr(pair, "user.a"));
+            assertArrayEquals(Recipe.pattern(3, 60 << 10), fs.getxattr(pair, "trusted.b"));
+            long many = fs.resolve("/many");
+            assertEquals(600, fs.listxattr(many).size());
+            assertEquals("value 599", new String(fs.getxattr(many, "user.n599")));
+            fs.close();
+        }
+    }
+
+    /**
+     * The images older code made have features 0 and version 1 xattr pages: a read-write attach
+     * sets XATTR_BLOCKS, the old pages read as they are and are replaced by version 2 blocks, and
+     * fsck finds the result clean.
+     */
+    @Test
+    void olderImagesAreUpgradedAndTakeVersion2Blocks() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            io.nvmfs.nvmpg.Media media = Images.inMemory(arena, Images.readGz(V1.resolve("tree.img.gz")));
+            NvmFs fs = NvmFs.attach(media, Images.options());
+            assertTrue(fs.attachReport().stream().anyMatch(l -> l.contains("upgraded the filesystem's features from 0x0 to 0x1")),
+                    fs.attachReport().toString());
+            long big = fs.resolve("/docs/big.bin");
+            assertEquals("test-images", new String(fs.getxattr(big, "user.origin")));
+            fs.setxattr(big, "user.huge", Recipe.pattern(4, 65536), 0);
+            assertArrayEquals(Recipe.pattern(4, 65536), fs.getxattr(big, "user.huge"));
+            fs.close();
+            String out = FsckRunner.run(media, RepairMode.NO);
+            assertEquals(0, FsckRunner.exitOf(out), out);
+            fs = NvmFs.attach(media, Images.options());
+            assertTrue(fs.attachReport().stream().noneMatch(l -> l.contains("upgraded")), fs.attachReport().toString());
+            assertTreeContents(fs);
+            assertEquals("a directory with an attribute", new String(fs.getxattr(fs.resolve("/docs"), "user.note")));
+            fs.close();
+        }
+    }
+
     @Test
     void cleanGoldenImagesCheckCleanWithFsck() throws Exception {
-        for (String name : new String[] {"empty", "tree", "full"}) {
+        for (String name : new String[] {"empty", "tree", "full", "xattrs"}) {
             try (Arena arena = Arena.ofConfined()) {
                 String out = FsckRunner.run(Images.inMemory(arena, Images.readGz(V1.resolve(name + ".img.gz"))), RepairMode.NO);
                 assertEquals(0, FsckRunner.exitOf(out), name + ":\n" + out);
