@@ -34,7 +34,7 @@ class FeatureUpgradeTest {
     @Test
     void mkfsSetsTheFeature() throws Exception {
         try (TestFs t = TestFs.ofSize(8L << 20)) {
-            assertEquals(FsSuperblockFormat.FEATURE_XATTR_BLOCKS, features(t, t.fs.fs.superblock));
+            assertEquals(FsSuperblockFormat.KNOWN_FEATURES, features(t, t.fs.fs.superblock));
         }
     }
 
@@ -54,15 +54,15 @@ class FeatureUpgradeTest {
         try (TestFs t = olderImage()) {
             t.fs = NvmFs.attach(t.media, t.options());
             long sb = t.fs.fs.superblock;
-            assertEquals(FsSuperblockFormat.FEATURE_XATTR_BLOCKS, features(t, sb));
+            assertEquals(FsSuperblockFormat.KNOWN_FEATURES, features(t, sb));
             assertNull(FsSuperblockFormat.problem(t.media.segment(), sb), "the CRC covers the new features word");
-            assertTrue(t.fs.attachReport().stream().anyMatch(l -> l.contains("upgraded the filesystem's features from 0x0 to 0x1")),
+            assertTrue(t.fs.attachReport().stream().anyMatch(l -> l.contains("upgraded the filesystem's features from 0x0 to 0x3")),
                     t.fs.attachReport().toString());
             assertEquals(0, t.fs.journalStats().usedBytes(), "checkpointed: the home superblock holds the bit");
             t.fs.resolve("/d");
             t.remount();
             assertTrue(t.fs.attachReport().stream().noneMatch(l -> l.contains("upgraded")), "once is enough");
-            assertEquals(FsSuperblockFormat.FEATURE_XATTR_BLOCKS, features(t, sb));
+            assertEquals(FsSuperblockFormat.KNOWN_FEATURES, features(t, sb));
         }
     }
 
@@ -72,12 +72,12 @@ class FeatureUpgradeTest {
             long sb = t.fs.fs.superblock;
             t.fs.close();
             var s = t.media.segment();
-            s.set(Le.INT, sb + FsSuperblockFormat.OFF_FEATURES, FsSuperblockFormat.FEATURE_XATTR_BLOCKS | 2);
+            s.set(Le.INT, sb + FsSuperblockFormat.OFF_FEATURES, FsSuperblockFormat.KNOWN_FEATURES | 4);
             s.set(Le.INT, sb + FsSuperblockFormat.OFF_CRC, Le.crc32c(s, sb, FsSuperblockFormat.OFF_CRC));
             FsException e = assertThrows(FsException.class, () -> NvmFs.attach(t.media, t.options()));
             assertEquals(Errno.EIO, e.errno());
-            assertTrue(e.getMessage().contains("unknown features 0x2"), e.getMessage());
-            s.set(Le.INT, sb + FsSuperblockFormat.OFF_FEATURES, FsSuperblockFormat.FEATURE_XATTR_BLOCKS);
+            assertTrue(e.getMessage().contains("unknown features 0x4"), e.getMessage());
+            s.set(Le.INT, sb + FsSuperblockFormat.OFF_FEATURES, FsSuperblockFormat.KNOWN_FEATURES);
             s.set(Le.INT, sb + FsSuperblockFormat.OFF_CRC, Le.crc32c(s, sb, FsSuperblockFormat.OFF_CRC));
             t.fs = NvmFs.attach(t.media, t.options());
         }
@@ -97,7 +97,7 @@ class FeatureUpgradeTest {
             OlderImages.clearFeatures(s, sb);
             int olderCrc = s.get(Le.INT, sb + FsSuperblockFormat.OFF_CRC);
 
-            s.set(Le.INT, sb + FsSuperblockFormat.OFF_FEATURES, FsSuperblockFormat.FEATURE_XATTR_BLOCKS); // features, not the CRC
+            s.set(Le.INT, sb + FsSuperblockFormat.OFF_FEATURES, FsSuperblockFormat.KNOWN_FEATURES); // features, not the CRC
             assertEquals("checksum mismatch", FsSuperblockFormat.problem(s, sb));
             assertNull(FsSuperblockFormat.problemBeforeReplay(s, sb));
 
@@ -106,7 +106,7 @@ class FeatureUpgradeTest {
             assertEquals("checksum mismatch", FsSuperblockFormat.problem(s, sb));
             assertNull(FsSuperblockFormat.problemBeforeReplay(s, sb));
 
-            s.set(Le.INT, sb + FsSuperblockFormat.OFF_FEATURES, 4); // any other change is damage
+            s.set(Le.INT, sb + FsSuperblockFormat.OFF_FEATURES, 8); // any other change is damage
             s.set(Le.INT, sb + FsSuperblockFormat.OFF_CRC, olderCrc);
             assertEquals("checksum mismatch", FsSuperblockFormat.problemBeforeReplay(s, sb));
 

@@ -62,7 +62,7 @@ class XattrVersion1ImageTest {
     void afterTheUpgradeVersion2BlocksReplaceTheOldPages() throws Exception {
         try (TestFs t = olderImage()) {
             t.fs = NvmFs.attach(t.media, t.options());
-            assertEquals(FsSuperblockFormat.FEATURE_XATTR_BLOCKS, features(t, t.fs.fs.superblock));
+            assertEquals(FsSuperblockFormat.KNOWN_FEATURES, features(t, t.fs.fs.superblock));
             assertEquals(XattrBlockFormat.MAGIC_V1, magicOf(t, f), "the old pages are read as they are");
             assertArrayEquals(LONG, t.fs.getxattr(f, "trusted.b"));
             long oldPage = t.fs.fs.table.read(f).xattrPage();
@@ -89,7 +89,7 @@ class XattrVersion1ImageTest {
         try (TestFs t = olderImage()) {
             t.fs = NvmFs.attach(t.media, t.options());
             t.crashAndAttach();
-            assertEquals(FsSuperblockFormat.FEATURE_XATTR_BLOCKS, features(t, t.fs.fs.superblock));
+            assertEquals(FsSuperblockFormat.KNOWN_FEATURES, features(t, t.fs.fs.superblock));
             assertArrayEquals(LONG, t.fs.getxattr(f, "trusted.b"));
             Consistency.check(t.fs);
         }

@@ -128,7 +128,7 @@ class GoldenImageTest {
         try (Arena arena = Arena.ofConfined()) {
             io.nvmfs.nvmpg.Media media = Images.inMemory(arena, Images.readGz(V1.resolve("tree.img.gz")));
             NvmFs fs = NvmFs.attach(media, Images.options());
-            assertTrue(fs.attachReport().stream().anyMatch(l -> l.contains("upgraded the filesystem's features from 0x0 to 0x1")),
+            assertTrue(fs.attachReport().stream().anyMatch(l -> l.contains("upgraded the filesystem's features from 0x0 to 0x3")),
                     fs.attachReport().toString());
             long big = fs.resolve("/docs/big.bin");
             assertEquals("test-images", new String(fs.getxattr(big, "user.origin")));
