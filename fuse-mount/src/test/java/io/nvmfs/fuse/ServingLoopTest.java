@@ -124,7 +124,7 @@ class ServingLoopTest {
     @Test
     void requestsNvmfsDoesNotServeAreAnsweredEnosys() {
         ScriptedChannel ch = new ScriptedChannel();
-        int[] unserved = {Opcode.GETLK, Opcode.SETLK, Opcode.SETLKW, Opcode.BMAP, Opcode.IOCTL, Opcode.POLL,
+        int[] unserved = {Opcode.GETLK, Opcode.SETLK, Opcode.SETLKW, Opcode.BMAP, Opcode.POLL,
             Opcode.SETUPMAPPING, Opcode.COPY_FILE_RANGE_64, 7, 19, 4096, 1 << 20};
         long u = 0;
         for (int op : unserved) {
@@ -133,6 +133,21 @@ class ServingLoopTest {
         serve(ch, null);
         for (long i = 1; i <= u; i++) {
             assertEquals(List.of(-Errno.ENOSYS.code()), ch.repliesTo(i).stream().map(ScriptedChannel.Sent::error).toList());
+        }
+    }
+
+    /** IOCTL serves the kernel's fileattr commands only; any other command (a user ioctl) is ENOTTY. */
+    @Test
+    void ioctlsOtherThanTheFileattrOnesAreAnsweredEnotty() {
+        ScriptedChannel ch = new ScriptedChannel();
+        int[] commands = {0, 0x5401 /* TCGETS */, 0xc0185879 /* XFS_IOC_GETBMAPX */};
+        long u = 0;
+        for (int cmd : commands) {
+            ch.request(rq(Opcode.IOCTL, ++u, 1).u64(0).u32(0).u32(cmd).u64(0).u32(0).u32(0).bytes());
+        }
+        serve(ch, null);
+        for (long i = 1; i <= u; i++) {
+            assertEquals(List.of(-Errno.ENOTTY.code()), ch.repliesTo(i).stream().map(ScriptedChannel.Sent::error).toList());
         }
     }
 
