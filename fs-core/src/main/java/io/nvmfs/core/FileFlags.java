@@ -35,11 +35,19 @@ final class FileFlags {
                 | ((flags & NOATIME) != 0 ? XFLAG_NOATIME : 0) | ((flags & NODUMP) != 0 ? XFLAG_NODUMP : 0);
     }
 
-    /** The flags for {@code xflags}; -1 if it holds a bit nvmfs does not keep. */
-    static int fromXflags(int xflags) {
+    /** EOPNOTSUPP unless {@code flags} holds only the four flags nvmfs keeps. */
+    static void requireSupported(int flags) throws FsException {
+        if ((flags & ~SUPPORTED) != 0) {
+            throw new FsException(Errno.EOPNOTSUPP, "file flags 0x" + Integer.toHexString(flags & ~SUPPORTED)
+                    + " are not supported (nvmfs keeps immutable, append-only, nodump, noatime)");
+        }
+    }
+
+    /** The flags for {@code xflags}; EOPNOTSUPP if it holds a bit nvmfs does not keep. */
+    static int fromXflags(int xflags) throws FsException {
         int known = XFLAG_IMMUTABLE | XFLAG_APPEND | XFLAG_NOATIME | XFLAG_NODUMP;
         if ((xflags & ~known) != 0) {
-            return -1;
+            throw new FsException(Errno.EOPNOTSUPP, "fsx_xflags 0x" + Integer.toHexString(xflags & ~known) + " are not supported");
         }
         return ((xflags & XFLAG_IMMUTABLE) != 0 ? IMMUTABLE : 0) | ((xflags & XFLAG_APPEND) != 0 ? APPEND : 0)
                 | ((xflags & XFLAG_NOATIME) != 0 ? NOATIME : 0) | ((xflags & XFLAG_NODUMP) != 0 ? NODUMP : 0);

@@ -444,10 +444,7 @@ public final class NvmFs implements AutoCloseable {
      * nvmfs keeps only those four. Changes ctime, in one commit.
      */
     public void setFileFlags(long ino, int flags) throws FsException {
-        if ((flags & ~FileFlags.SUPPORTED) != 0) {
-            throw new FsException(Errno.EOPNOTSUPP, "file flags 0x" + Integer.toHexString(flags & ~FileFlags.SUPPORTED)
-                    + " are not supported (nvmfs keeps immutable, append-only, nodump, noatime)");
-        }
+        FileFlags.requireSupported(flags);
         fs.checkWritable();
         try (var held = fs.locks.writeAll(ino)) {
             fs.commits.changeAttributes(fs.inode(ino), n -> n.flags = flags); // the one change an immutable inode takes
@@ -456,11 +453,7 @@ public final class NvmFs implements AutoCloseable {
 
     /** As {@link #setFileFlags} from struct fsxattr's fsx_xflags (FS_IOC_FSSETXATTR). */
     public void setFileXflags(long ino, int xflags) throws FsException {
-        int flags = FileFlags.fromXflags(xflags);
-        if (flags < 0) {
-            throw new FsException(Errno.EOPNOTSUPP, "fsx_xflags 0x" + Integer.toHexString(xflags) + " are not supported");
-        }
-        setFileFlags(ino, flags);
+        setFileFlags(ino, FileFlags.fromXflags(xflags));
     }
 
     public Stat truncate(long ino, long size) throws FsException {
