@@ -2,8 +2,12 @@
 # Per-request cost, in one run: bench/percall/percall.c against tmpfs, nvmfs as built from this
 # checkout, and (when BEFORE names another nvmfs launcher, e.g. a checkout of the previous
 # commit's bin/nvmfs) that one, back to back, each case ROUNDS times; prints the median of the
-# per-round medians in microseconds and the ratios to tmpfs and to BEFORE.
-#   Usage: bench/run-percall.sh [output-file]     Knobs: ROUNDS (3), SCALE (1), BEFORE, NVMFS_OPTS
+# per-round medians in microseconds and the ratios to tmpfs and to BEFORE. The two nvmfs run in
+# alternating order (after first in odd rounds, before first in even ones), so neither always
+# runs on a machine the other has just warmed or loaded.
+#   Usage: bench/run-percall.sh [output-file]
+#   Knobs: ROUNDS (3), SCALE (1), BEFORE, NVMFS_OPTS (both), AFTER_OPTS and BEFORE_OPTS (each; default NVMFS_OPTS).
+#   Transports: BEFORE=bin/nvmfs AFTER_OPTS=io_uring compares io_uring (after) with /dev/fuse (before).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$here/bench/results/percall-$(date -u +%Y%m%dT%H%M%SZ).txt}"
@@ -20,7 +24,9 @@ cleanup() {
 }
 trap cleanup EXIT
 declare -A launchers=([after]="$here/bin/nvmfs")
-[ -n "${BEFORE:-}" ] && launchers[before]="$BEFORE"
+declare -A options=([after]="${AFTER_OPTS-${NVMFS_OPTS:-}}" [before]="${BEFORE_OPTS-${NVMFS_OPTS:-}}")
+order=(after)
+if [ -n "${BEFORE:-}" ]; then launchers[before]="$BEFORE"; order=(after before); fi
 mkdir -p "$work/tmpfs"
 mount -t tmpfs -o size=1G tmpfs "$work/tmpfs"
 run_one() { # $1 label $2 dir -> appends "label case median" lines
@@ -30,17 +36,19 @@ results="$work/results"
 : > "$results"
 for r in $(seq "$ROUNDS"); do
   run_one tmpfs "$work/tmpfs" >> "$results"
-  for l in "${!launchers[@]}"; do
+  labels=("${order[@]}")
+  if [ $((r % 2)) -eq 0 ]; then labels=($(printf '%s\n' "${order[@]}" | tac)); fi
+  for l in "${labels[@]}"; do
     img="$work/$l.img"; mnt="$work/mnt-$l"
     mkdir -p "$mnt"; rm -f "$img"
     "${launchers[$l]}" mkfs -q --size 2G "$img" >/dev/null
-    "${launchers[$l]}" mount "$img" "$mnt" ${NVMFS_OPTS:+-o "$NVMFS_OPTS"} >/dev/null
+    "${launchers[$l]}" mount "$img" "$mnt" ${options[$l]:+-o "${options[$l]}"} >/dev/null
     run_one "$l" "$mnt" >> "$results"
     "${launchers[$l]}" umount "$mnt"
   done
 done
 {
-  echo "# percall, $(date -u +%FT%TZ), ROUNDS=$ROUNDS SCALE=$SCALE, $(nproc) cores, $(uname -r)"
+  echo "# percall, $(date -u +%FT%TZ), ROUNDS=$ROUNDS SCALE=$SCALE, $(nproc) cores, $(uname -r); after -o ${options[after]:-(defaults)}${BEFORE:+, before ($BEFORE) -o ${options[before]:-(defaults)}}"
   echo "# median of per-round medians, microseconds per call"
   python3 - "$results" "${BEFORE:+before}" <<'PY'
 import sys, statistics, collections

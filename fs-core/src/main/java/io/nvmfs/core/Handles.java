@@ -246,20 +246,26 @@ final class Handles {
         fsync(fh, false);
     }
 
-    /** Last close of a handle: persists, and frees an unlinked file once nothing holds it open. */
-    void release(long fh) throws FsException {
+    /**
+     * Last close of a handle: persists, and frees an unlinked file once nothing holds it open.
+     * True when it gave back the blocks past EOF (the tail trim), which changes st_blocks.
+     */
+    boolean release(long fh) throws FsException {
         Inode n = take(fh).inode;
         try (var held = fs.locks.writeAll(n.ino)) {
             if (dropHandle(n)) {
-                return;
+                return false;
             }
+            boolean trimmed = false;
             if (!fs.isReadOnly()) {
                 if (n.openHandles == 0 && Mode.isReg(n.mode) && FileData.hasTail(n)) {
                     fs.commits.trimTail(n); // nobody has it open for appending any more: back to exact
+                    trimmed = true;
                 }
                 fs.commits.sync(n);
             }
             fs.cache.put(n);
+            return trimmed;
         }
     }
 

@@ -689,9 +689,13 @@ public final class NvmFs implements AutoCloseable {
         return handles.copyRange(fhIn, offIn, fhOut, offOut, len);
     }
 
-    /** Last close of a handle: persists, and frees an unlinked file once nothing holds it open. */
-    public void release(long fh) throws FsException {
-        handles.release(fh);
+    /**
+     * Last close of a handle: persists, and frees an unlinked file once nothing holds it open.
+     * True when the file's st_blocks changed (the blocks past EOF given back): a cache of its
+     * attributes (the kernel's) is then stale.
+     */
+    public boolean release(long fh) throws FsException {
+        return handles.release(fh);
     }
 
     /** fallocate: mode 0 (allocate, extend size), KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE, ZERO_RANGE[|KEEP_SIZE]. */

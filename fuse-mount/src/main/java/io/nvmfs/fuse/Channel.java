@@ -3,11 +3,12 @@ package io.nvmfs.fuse;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Where a serving thread gets requests and puts replies: a /dev/fuse descriptor
+ * Where a serving thread reads requests from and writes their replies to: a /dev/fuse descriptor
  * ({@link DevFuseChannel}). Numbers, not exceptions: both calls return a negative errno for a
- * failure, as the kernel does.
+ * failure, as the kernel does. (The io_uring transport receives through its ring instead:
+ * {@link RingQueue}.)
  */
-interface Channel extends AutoCloseable {
+interface Channel extends ReplyChannel, AutoCloseable {
     int EINTR = 4;
     int ENOENT = 2;
     int EAGAIN = 11;
@@ -16,11 +17,11 @@ interface Channel extends AutoCloseable {
     /** The next request into {@code buf}: its length, or -errno (ENODEV: the filesystem is unmounted). */
     long receive(MemorySegment buf);
 
-    /**
-     * Writes a reply or notification of {@code length} bytes from {@code buf}: 0, or -errno.
-     * ENOENT for a reply means the kernel no longer waits for it (the request was interrupted).
-     */
-    int send(MemorySegment buf, int length);
+    /** On /dev/fuse a notification is written as a reply is. */
+    @Override
+    default int notify(MemorySegment note, int length) {
+        return send(note, length);
+    }
 
     @Override
     void close();

@@ -54,6 +54,7 @@ final class Dispatcher {
     void dispatch(Request rq, Reply rp, Scratch scratch) {
         long start = debug ? System.nanoTime() : 0;
         int opcode = rq.opcode();
+        long node = debug ? rq.nodeid() : 0; // read now: an io_uring reply overwrites the request's headers
         rp.start(rq.unique());
         int errno;
         try {
@@ -79,7 +80,7 @@ final class Dispatcher {
             }
         }
         if (debug) {
-            trace(Opcode.name(opcode), rq.nodeid(), errno, start);
+            trace(Opcode.name(opcode), node, errno, start);
         }
     }
 
@@ -113,7 +114,7 @@ final class Dispatcher {
             case Opcode.READ -> ops.read(rq, rp);
             case Opcode.WRITE -> ops.write(rq, rp, s.note);
             case Opcode.FLUSH -> ops.flush(rq, rp);
-            case Opcode.RELEASE -> ops.release(rq, rp);
+            case Opcode.RELEASE -> ops.release(rq, rp, s.note);
             case Opcode.FSYNC -> ops.fsync(rq, rp);
             case Opcode.FALLOCATE -> ops.fallocate(rq, rp, s.note);
             case Opcode.LSEEK -> ops.lseek(rq, rp);
@@ -135,8 +136,8 @@ final class Dispatcher {
                 int len = init.answer(rq.buf, rp.buf);
                 if (len < 0) {
                     rp.error(-len);
-                } else {
-                    rp.send(len);
+                } else if (rp.send(len)) {
+                    init.replied();
                 }
             }
             case Opcode.DESTROY -> rp.ok();

@@ -345,9 +345,18 @@ final class FsRequests {
         rp.ok();
     }
 
-    void release(Request rq, Reply rp) throws FsException {
-        fs.release(FileHandleIn.fh(rq.buf));
+    /**
+     * RELEASE, after which the kernel is told the file's attributes when the tail trim changed
+     * st_blocks: it keeps the blocks it last asked for until attr_timeout, and nothing it does
+     * at close invalidates them (it does after a write).
+     */
+    void release(Request rq, Reply rp, MemorySegment note) throws FsException {
+        long ino = rq.nodeid();
+        boolean blocksChanged = fs.release(FileHandleIn.fh(rq.buf));
         rp.ok();
+        if (blocksChanged) {
+            attributesChanged(rp, note, ino);
+        }
     }
 
     void fsync(Request rq, Reply rp) throws FsException {

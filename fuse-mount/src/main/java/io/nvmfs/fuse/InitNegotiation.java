@@ -4,6 +4,8 @@ import io.nvmfs.core.Errno;
 import io.nvmfs.fuse.protocol.InitIn;
 import io.nvmfs.fuse.protocol.InitOut;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Answers FUSE_INIT: the protocol version both sides then use (the kernel's minor, at most the
@@ -29,7 +31,8 @@ import java.lang.foreign.MemorySegment;
  * <li>POSIX_ACL with DONT_MASK and SETXATTR_EXT, all three or none ({@link #ACLS}).</li>
  * </ul>
  * Taken on request: the writeback cache (-o writeback_cache), which changes what a handle may be
- * asked to do ({@link FsRequests#openFlags}). A kernel that speaks major 7 below minor 31 is
+ * asked to do ({@link FsRequests#openFlags}); FUSE over io_uring (-o io_uring), after whose INIT
+ * reply the rings are registered ({@link #awaitReplied}, {@link RingQueue}). A kernel that speaks major 7 below minor 31 is
  * refused (its request formats differ from these classes'); a later major is answered with ours,
  * and the kernel then sends INIT again in 7.x.
  */
@@ -49,7 +52,9 @@ final class InitNegotiation {
     private static final long ACLS = InitOut.POSIX_ACL | InitOut.DONT_MASK | InitOut.SETXATTR_EXT;
 
     private final boolean writebackCache;
+    private final boolean ioUring;
     private final int maxWrite;
+    private final CountDownLatch replied = new CountDownLatch(1);
     private volatile long granted;
     private volatile int minor;
 
@@ -58,10 +63,20 @@ final class InitNegotiation {
      * @param maxWrite       the largest WRITE (and READ) request, a multiple of 4 KiB, 128 KiB .. 1 MiB
      */
     InitNegotiation(boolean writebackCache, int maxWrite) {
+        this(writebackCache, false, maxWrite);
+    }
+
+    /**
+     * @param writebackCache ask for the kernel's writeback cache
+     * @param ioUring        ask for FUSE over io_uring
+     * @param maxWrite       the largest WRITE (and READ) request, a multiple of 4 KiB, 128 KiB .. 1 MiB
+     */
+    InitNegotiation(boolean writebackCache, boolean ioUring, int maxWrite) {
         if (maxWrite % PAGE != 0 || maxWrite < 32 * PAGE || maxWrite > 256 * PAGE) {
             throw new IllegalArgumentException("max write " + maxWrite);
         }
         this.writebackCache = writebackCache;
+        this.ioUring = ioUring;
         this.maxWrite = maxWrite;
     }
 
@@ -81,7 +96,7 @@ final class InitNegotiation {
         }
         int agreed = major > InitOut.MAJOR ? InitOut.MINOR : Math.min(InitIn.minor(req), InitOut.MINOR);
         long offered = InitIn.flags(req);
-        long want = ALWAYS | (writebackCache ? InitOut.WRITEBACK_CACHE : 0);
+        long want = ALWAYS | (writebackCache ? InitOut.WRITEBACK_CACHE : 0) | (ioUring ? InitOut.OVER_IO_URING : 0);
         long take = offered & want;
         if ((offered & ACLS) == ACLS) {
             take |= ACLS; // POSIX ACLs need both: the umask must be nvmfs's to apply, a default ACL replacing it
@@ -95,6 +110,16 @@ final class InitNegotiation {
             granted = take;
         }
         return InitOut.SIZE;
+    }
+
+    /** The kernel has the INIT reply (written by the dispatcher): what was agreed now holds on its side too. */
+    void replied() {
+        replied.countDown();
+    }
+
+    /** Waits up to {@code millis} for {@link #replied}; whether it happened. */
+    boolean awaitReplied(long millis) throws InterruptedException {
+        return replied.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /** The protocol minor agreed, 0 before INIT. */

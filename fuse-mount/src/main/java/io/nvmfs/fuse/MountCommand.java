@@ -50,7 +50,10 @@ final class MountCommand implements Callable<Integer> {
                             + " unmount or within 30 s, whatever commit= says: small writes about 10x faster; default:"
                             + " every write(2) reaches nvmfs before it returns), no_writeback_cache,"
                             + " debug (log every FUSE request: opcode, node, errno or OK, microseconds; to the mount log,"
-                            + " or stderr with -f; off by default)."})
+                            + " or stderr with -f; off by default),"
+                            + " io_uring (requests through one io_uring queue per CPU, served by a thread pinned to it,"
+                            + " instead of read and write on /dev/fuse; needs Y in /sys/module/fuse/parameters/enable_uring,"
+                            + " else one line says so and the mount serves over /dev/fuse)."})
     List<String> options;
 
     @Option(names = "-f", description = "Stay in the foreground (default: return once mounted).")
@@ -101,6 +104,10 @@ final class MountCommand implements Callable<Integer> {
             ImageAccess.warn(ns);
             if (unprivileged != null) {
                 System.err.println("nvmfs: " + unprivileged);
+            }
+            String noRing = mo.ioUring() ? IoUringSupport.problem() : null;
+            if (noRing != null) {
+                System.err.println("nvmfs: -o io_uring: " + noRing + "; serving over /dev/fuse");
             }
         }
         if (!foreground) {
@@ -205,9 +212,10 @@ final class MountCommand implements Callable<Integer> {
      * The stats socket (nvmfs stats), or null when it cannot be made: the mount serves without it
      * and says so in one line, as a figure for people is no reason to refuse a mount.
      */
-    private static StatsServer startStats(NvmFs fs, Dispatcher dispatcher, Path ns, Path mp, MountOptions mo) {
+    private static StatsServer startStats(NvmFs fs, Dispatcher dispatcher, Transport transport, Path ns, Path mp,
+                                          MountOptions mo) {
         try {
-            return StatsServer.start(fs, dispatcher.counts, ns.toString(), mp.toAbsolutePath().normalize(),
+            return StatsServer.start(fs, dispatcher.counts, transport, ns.toString(), mp.toAbsolutePath().normalize(),
                     mo.runsWith(ns.toString(), KernelMount.root()));
         } catch (IOException | RuntimeException e) {
             System.err.println("nvmfs: " + mp + ": no stats socket (" + e.getMessage() + "); 'nvmfs stats' will not answer");
@@ -220,11 +228,21 @@ final class MountCommand implements Callable<Integer> {
 
     /** Mounts and blocks until unmounted; then persists everything and marks the namespace clean. */
     private static int serve(NvmFs fs, Path ns, Path mp, MountOptions mo, boolean detached) throws Exception {
-        InitNegotiation init = new InitNegotiation(mo.writebackCache(), MountOptions.MAX_WRITE);
+        Transport transport = new Transport(mo.ioUring(), Session.RING_DEPTH);
+        if (mo.ioUring()) {
+            String why = IoUringSupport.problem();
+            if (why != null) {
+                transport.ringNotUsed(why);
+                if (detached) { // the command that started this child has said so on its stderr (mount)
+                    LOG.warning("-o io_uring: " + why + "; serving over /dev/fuse");
+                }
+            }
+        }
+        InitNegotiation init = new InitNegotiation(mo.writebackCache(), transport.ringUsable(), MountOptions.MAX_WRITE);
         Dispatcher dispatcher = new Dispatcher(new FsRequests(fs, init, mo.attrTimeout(), mo.entryTimeout()), init, mo.debug());
-        Session session = new Session(LibFuseMount.load(), mp, init, dispatcher);
+        Session session = new Session(LibFuseMount.load(), mp, init, dispatcher, transport);
         session.mount(mo.mountOptions(ns.toString()));
-        StatsServer stats = startStats(fs, dispatcher, ns, mp, mo);
+        StatsServer stats = startStats(fs, dispatcher, transport, ns, mp, mo);
         UserError flagsFailed = setFlags(mp, mo.flags());
         if (flagsFailed != null) {
             session.requestUnmount(); // serve() below then returns at once, having cleaned up

@@ -8,14 +8,14 @@ import java.util.List;
  * The -o options nvmfs understands: mount(8)'s filesystem-independent ones ({@link MountFlags}:
  * ro, nosuid, noexec, noatime, lazytime, ...), FUSE's (allow_other, default_permissions,
  * nonempty) and its own (cache_size=, commit=, attr_timeout=, entry_timeout=, writeback_cache,
- * debug). {@code debug} is nvmfs's only: it never reaches libfuse, whose own debug option would
+ * debug, io_uring: requests through per-CPU io_uring queues instead of read/write on /dev/fuse). {@code debug} is nvmfs's only: it never reaches libfuse, whose own debug option would
  * print every request and reply to stderr in its own multi-line format — nowhere a background
  * mount's log is, and mixed into a foreground mount's.
  * Anything else is an error. ro, sync and the atime policy are both kernel flags and nvmfs's own
  * behaviour: {@link #fs} is derived from {@link #flags}, so the two never disagree.
  */
 record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean nonempty, double attrTimeout,
-                    double entryTimeout, boolean writeback, boolean debug, List<String> raw) {
+                    double entryTimeout, boolean writeback, boolean debug, boolean ioUring, List<String> raw) {
     /** The largest READ/WRITE request the kernel is told to send (256 pages, its default ceiling). */
     static final int MAX_WRITE = 1 << 20;
 
@@ -28,6 +28,7 @@ record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean 
         double entryTimeout = 1.0;
         boolean writeback = false;
         boolean debug = false;
+        boolean ioUring = false;
         List<String> raw = new ArrayList<>();
         for (String o : opts == null ? List.<String>of() : opts) {
             if (o.isBlank()) {
@@ -47,6 +48,7 @@ record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean 
                 case "writeback_cache" -> writeback = true;
                 case "no_writeback_cache" -> writeback = false;
                 case "debug" -> debug = true;
+                case "io_uring" -> ioUring = true;
                 case "default_permissions" -> {
                     // always on: the kernel checks permissions, nvmfs trusts it
                 }
@@ -68,7 +70,7 @@ record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean 
             }
         }
         fs = fs.withReadOnly(flags.readOnly()).withSync(flags.sync()).withAtime(flags.atime()).withDirAtime(!flags.noDirAtime());
-        return new MountOptions(fs, flags, allowOther, nonempty, attrTimeout, entryTimeout, writeback, debug, raw);
+        return new MountOptions(fs, flags, allowOther, nonempty, attrTimeout, entryTimeout, writeback, debug, ioUring, raw);
     }
 
     /**
@@ -105,7 +107,8 @@ record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean 
      * flags (fsname, subtype, default_permissions), the flags as they hold ({@link
      * MountFlags#inEffect}), FUSE's (allow_other, nonempty) and nvmfs's own with their values,
      * defaults included (commit=, cache_size=, attr_timeout=, entry_timeout=), then
-     * writeback_cache when the kernel is given it (not with sync or ro) and debug when given.
+     * writeback_cache when the kernel is given it (not with sync or ro), debug and io_uring when
+     * given (whether the rings serve is the stats' transport line).
      */
     String runsWith(String namespace, boolean root) {
         List<String> o = new ArrayList<>(List.of("fsname=" + namespace.replace(",", "\\,"), "subtype=nvmfs",
@@ -126,6 +129,9 @@ record MountOptions(FsOptions fs, MountFlags flags, boolean allowOther, boolean 
         }
         if (debug) {
             o.add("debug");
+        }
+        if (ioUring) {
+            o.add("io_uring");
         }
         return String.join(",", o);
     }

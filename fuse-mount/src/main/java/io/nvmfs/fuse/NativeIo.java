@@ -13,7 +13,9 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The system calls fuse-mount makes, through the JDK's FFM: open, close, read, write and ioctl
- * on /dev/fuse, and the mount(2), geteuid and strerror of {@link KernelMount}. Each returns what the kernel does, a negative errno for a failure (the
+ * on /dev/fuse; io_uring_setup, io_uring_enter, mmap, munmap and sched_setaffinity for the
+ * io_uring transport ({@link IoUring}, {@link RingQueue}); and the mount(2), geteuid and strerror
+ * of {@link KernelMount}. Each returns what the kernel does, a negative errno for a failure (the
  * kernel's own convention), so a caller tests one number and no exception is made per call.
  *
  * <p>errno is captured by the downcall itself ({@code captureCallState}) into a segment the
@@ -43,6 +45,26 @@ final class NativeIo {
     private static final MethodHandle IOCTL = LINKER.downcallHandle(LIBC.find("ioctl").orElseThrow(),
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
             ERRNO_OPTION, Linker.Option.firstVariadicArg(2));
+
+    /** syscall(2) is variadic from its second argument; every argument is passed as a long, as the kernel reads registers. */
+    private static final MethodHandle URING_SETUP = LINKER.downcallHandle(LIBC.find("syscall").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS),
+            ERRNO_OPTION, Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle URING_ENTER = LINKER.downcallHandle(LIBC.find("syscall").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+            ERRNO_OPTION, Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle MMAP = handle("mmap", FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+            ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+    private static final MethodHandle MUNMAP = handle("munmap",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle SCHED_SETAFFINITY = handle("sched_setaffinity",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
+    /** x86-64's numbers (the only architecture nvmfs is built for: see {@link IoUring}). */
+    private static final long SYS_IO_URING_SETUP = 425;
+    private static final long SYS_IO_URING_ENTER = 426;
+    static final int PROT_READ_WRITE = 3;
+    static final int MAP_SHARED_POPULATE = 0x01 | 0x8000;
 
     private static final MethodHandle MOUNT = handle("mount", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
             ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS));
@@ -146,6 +168,62 @@ final class NativeIo {
             return r >= 0 ? r : -errno(state);
         } catch (Throwable t) {
             throw new IllegalStateException("ioctl(2) failed to run", t);
+        }
+    }
+
+    /** io_uring_setup(2): the ring's descriptor, or -errno; the kernel fills {@code params}. */
+    static int ioUringSetup(int entries, MemorySegment params) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = callState(call);
+            long r = (long) URING_SETUP.invokeExact(state, SYS_IO_URING_SETUP, (long) entries, params);
+            return r >= 0 ? (int) r : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException("io_uring_setup(2) failed to run", t);
+        }
+    }
+
+    /** io_uring_enter(2) without a signal mask: the SQEs consumed, or -errno. */
+    static int ioUringEnter(int ringFd, int toSubmit, int minComplete, int flags, MemorySegment state) {
+        try {
+            long r = (long) URING_ENTER.invokeExact(state, SYS_IO_URING_ENTER, (long) ringFd, (long) toSubmit, (long) minComplete,
+                    (long) flags, MemorySegment.NULL, 0L);
+            return r >= 0 ? (int) r : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException("io_uring_enter(2) failed to run", t);
+        }
+    }
+
+    /** mmap(2) of {@code length} bytes of {@code fd} at {@code offset}, shared and populated; NULL when it fails. */
+    static MemorySegment mmapShared(int fd, long length, long offset) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = callState(call);
+            MemorySegment p = (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, PROT_READ_WRITE,
+                    MAP_SHARED_POPULATE, fd, offset);
+            return p.address() == -1L ? MemorySegment.NULL : p.reinterpret(length);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap(2) failed to run", t);
+        }
+    }
+
+    static void munmap(MemorySegment mapping) {
+        try (Arena call = Arena.ofConfined()) {
+            int ignored = (int) MUNMAP.invokeExact(callState(call), mapping, mapping.byteSize());
+        } catch (Throwable t) {
+            throw new IllegalStateException("munmap(2) failed to run", t);
+        }
+    }
+
+    /** Binds the calling thread to {@code cpu}: 0, or -errno (an offline CPU: EINVAL). */
+    static int pinToCpu(int cpu) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment state = callState(call);
+            long words = cpu / 64 + 1;
+            MemorySegment mask = call.allocate(ValueLayout.JAVA_LONG, words);
+            mask.setAtIndex(ValueLayout.JAVA_LONG, cpu / 64, 1L << (cpu % 64));
+            int r = (int) SCHED_SETAFFINITY.invokeExact(state, 0, words * 8, mask);
+            return r == 0 ? 0 : -errno(state);
+        } catch (Throwable t) {
+            throw new IllegalStateException("sched_setaffinity(2) failed to run", t);
         }
     }
 }

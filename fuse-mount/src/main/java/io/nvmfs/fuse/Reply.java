@@ -6,7 +6,12 @@ import java.lang.foreign.MemorySegment;
 /**
  * The answer to the request a serving thread is handling, built in the thread's reply buffer
  * (the body at {@link OutHeader#SIZE}) and sent on the channel the request came from. One per
- * thread, reused.
+ * thread (per ring entry on io_uring), reused.
+ *
+ * <p>On io_uring the reply body is the ring entry's payload buffer, which also holds the request's
+ * names and data, and the header the 16 bytes before it, which end the request's headers
+ * ({@link RingEntry}): a handler reads what it needs of the request before it writes its answer
+ * (each one takes its arguments first), and nothing reads the request after {@link #send}.
  *
  * <p>Invariant: a request is answered at most once — {@link #send} and {@link #error} do nothing
  * after the first answer — and {@link Dispatcher} answers EIO for any request that ends
@@ -17,12 +22,12 @@ final class Reply {
     private static final int EIO = 5;
 
     final MemorySegment buf;
-    private final Channel channel;
+    private final ReplyChannel channel;
     private long unique;
     private boolean answered;
     private int errno;
 
-    Reply(MemorySegment buf, Channel channel) {
+    Reply(MemorySegment buf, ReplyChannel channel) {
         this.buf = buf;
         this.channel = channel;
     }
@@ -89,7 +94,7 @@ final class Reply {
 
     /** Writes a notification (already laid out in {@code note}) on this thread's channel; 0 or -errno. */
     int notify(MemorySegment note, int length) {
-        return channel.send(note, length);
+        return channel.notify(note, length);
     }
 
     /** A request the kernel expects no answer to: counts as answered. */

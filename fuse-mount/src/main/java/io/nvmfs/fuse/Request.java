@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The request a serving thread has received, in its receive buffer: the header's fields and the
- * NUL-terminated strings bodies carry. One per thread, reused for every request.
+ * NUL-terminated strings bodies carry, laid out as read(2) of /dev/fuse returns them. One per
+ * thread (per ring entry on io_uring), reused for every request.
  */
 final class Request {
-    final MemorySegment buf;
+    /** The request, fuse_in_header at 0; on io_uring a view that moves with the size of the opcode's struct. */
+    MemorySegment buf;
     private int length;
 
     Request(MemorySegment buf) {
@@ -20,6 +22,12 @@ final class Request {
 
     /** The buffer now holds a request of {@code length} bytes, as read(2) returned it. */
     void received(int length) {
+        this.length = length;
+    }
+
+    /** A request of {@code length} bytes is now in {@code view} (io_uring: see {@link RingEntry}). */
+    void received(MemorySegment view, int length) {
+        this.buf = view;
         this.length = length;
     }
 

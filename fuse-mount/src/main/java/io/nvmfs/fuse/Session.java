@@ -32,17 +32,34 @@ final class Session {
     private final Path mountPoint;
     private final InitNegotiation init;
     private final Dispatcher dispatcher;
+    private final Transport transport;
+    private final boolean ioUring;
+    private final List<Thread> rings = new ArrayList<>();
+    private volatile boolean stopping;
     private MemorySegment channel = MemorySegment.NULL;
     private int mountFd = -1;
     private volatile boolean unmounted;
     private final AtomicBoolean loggedClone = new AtomicBoolean();
     private final AtomicBoolean loggedEscape = new AtomicBoolean();
 
+    /** Entries per io_uring queue: requests the kernel can hand one CPU's queue before it keeps them waiting. */
+    static final int RING_DEPTH = 8;
+
     Session(LibFuseMount lib, Path mountPoint, InitNegotiation init, Dispatcher dispatcher) {
+        this(lib, mountPoint, init, dispatcher, new Transport(false, 0));
+    }
+
+    /**
+     * @param transport what {@code nvmfs stats} shows of the transport; io_uring is served when it
+     *                  was asked for ({@link IoUringSupport#problem} found nothing against it)
+     */
+    Session(LibFuseMount lib, Path mountPoint, InitNegotiation init, Dispatcher dispatcher, Transport transport) {
         this.lib = lib;
         this.mountPoint = mountPoint;
         this.init = init;
         this.dispatcher = dispatcher;
+        this.transport = transport;
+        this.ioUring = transport.ringUsable();
     }
 
     /** Mounts with {@code mountOptions} (for fuse_mount: fsname, subtype, default_permissions, ...). */
@@ -62,11 +79,69 @@ final class Session {
             t.start();
             workers.add(t);
         }
+        Thread ringStarter = null;
+        if (ioUring) {
+            ringStarter = new Thread(this::startRings, "nvmfs-ring-start");
+            ringStarter.setDaemon(true);
+            ringStarter.start();
+        }
         for (Thread t : workers) {
             t.join();
         }
+        stopping = true;
+        if (ringStarter != null) {
+            ringStarter.join();
+            joinRings();
+        }
         lib.unmount(mountPoint.toString(), channel); // closes the mount's descriptor
         unmounted = true;
+    }
+
+    /**
+     * After the INIT reply (the kernel refuses ring commands before it), one queue per possible
+     * CPU, each on its own thread ({@link RingQueue}); the kernel switches from /dev/fuse to the
+     * rings once every queue has registered. If the kernel did not take io_uring, says so in one
+     * line and leaves /dev/fuse serving.
+     */
+    private void startRings() {
+        try {
+            while (!init.awaitReplied(100)) {
+                if (stopping) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (!init.granted(io.nvmfs.fuse.protocol.InitOut.OVER_IO_URING)) {
+            String why = "the kernel's INIT did not offer FUSE over io_uring";
+            transport.ringNotUsed(why);
+            LOG.warning("-o io_uring: " + why + "; serving over /dev/fuse");
+            return;
+        }
+        int queues = IoUringSupport.possibleCpus();
+        synchronized (rings) {
+            for (int q = 0; q < queues; q++) {
+                RingQueue queue = new RingQueue(q, RING_DEPTH, mountFd, init.bufferSize(), dispatcher, transport);
+                Thread t = new Thread(queue::serve, "nvmfs-ring-" + q);
+                t.setDaemon(true); // a queue the kernel never ends must not keep the process alive after unmount
+                t.start();
+                rings.add(t);
+            }
+        }
+        LOG.info("serving over io_uring: " + queues + " queues of " + RING_DEPTH + " entries");
+    }
+
+    /** The queues end when the connection does; one that does not within 10 s is left (and logged). */
+    private void joinRings() throws InterruptedException {
+        synchronized (rings) {
+            for (Thread t : rings) {
+                t.join(10_000);
+                if (t.isAlive()) {
+                    LOG.warning(t.getName() + " did not end with the connection; unmounting without it");
+                }
+            }
+        }
     }
 
     private Channel channelForThread(Arena local) {

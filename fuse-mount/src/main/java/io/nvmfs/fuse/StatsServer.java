@@ -29,30 +29,32 @@ final class StatsServer implements AutoCloseable {
     private final Path socket;
     private final NvmFs fs;
     private final RequestCounts counts;
+    private final Transport transport;
     private final String namespace;
     private final Path mountPoint;
     /** Every option the mount runs with ({@link MountOptions#runsWith}): the kernel mount's and nvmfs's own. */
     private final String options;
 
-    private StatsServer(ServerSocketChannel server, Path socket, NvmFs fs, RequestCounts counts, String namespace,
+    private StatsServer(ServerSocketChannel server, Path socket, NvmFs fs, RequestCounts counts, Transport transport, String namespace,
                         Path mountPoint, String options) {
         this.server = server;
         this.socket = socket;
         this.fs = fs;
         this.counts = counts;
+        this.transport = transport;
         this.namespace = namespace;
         this.mountPoint = mountPoint;
         this.options = options;
     }
 
-    static StatsServer start(NvmFs fs, RequestCounts counts, String namespace, Path mountPoint, String options)
+    static StatsServer start(NvmFs fs, RequestCounts counts, Transport transport, String namespace, Path mountPoint, String options)
             throws IOException {
         StatsSocket.makeDir();
         Path socket = StatsSocket.of(mountPoint);
         Files.deleteIfExists(socket); // a killed mount's: this mount point is ours now
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
-        StatsServer s = new StatsServer(server, socket, fs, counts, namespace, mountPoint, options);
+        StatsServer s = new StatsServer(server, socket, fs, counts, transport, namespace, mountPoint, options);
         Thread t = new Thread(s::serve, "nvmfs-stats");
         t.setDaemon(true);
         t.start();
@@ -89,6 +91,7 @@ final class StatsServer implements AutoCloseable {
         b.append("namespace      ").append(namespace).append('\n');
         b.append("pid            ").append(ProcessHandle.current().pid()).append('\n');
         b.append("options        ").append(options).append('\n');
+        b.append("transport      ").append(transport.describe()).append('\n');
         b.append("mode           ").append(mode(st));
         if (mode(st).equals("ro-after-error")) {
             b.append(" (").append(st.readOnlyReason()).append(')');
@@ -122,6 +125,8 @@ final class StatsServer implements AutoCloseable {
                 .put("namespace", namespace)
                 .put("pid", ProcessHandle.current().pid())
                 .put("options", options)
+                .put("transport", transport.describe())
+                .put("ringRequests", transport.ringRequests())
                 .put("mode", mode(st))
                 .put("readOnlyReason", st.readOnlyReason())
                 .put("journalUsedBytes", st.journalUsedBytes())

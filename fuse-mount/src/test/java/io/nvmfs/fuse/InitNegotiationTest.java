@@ -67,4 +67,27 @@ class InitNegotiationTest {
             assertEquals(0, n.minor(), "nothing agreed yet");
         }
     }
+
+    @Test
+    void fuseOverIoUringOnlyWhenAskedAndOfferedAndTheRingsWaitForTheReply() throws Exception {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment reply = arena.allocate(256);
+            long offered = InitOut.ASYNC_READ | InitOut.INIT_EXT | InitOut.OVER_IO_URING;
+            InitNegotiation ring = new InitNegotiation(false, true, 1 << 20);
+            assertFalse(ring.awaitReplied(0), "no reply yet");
+            ring.answer(initRequest(arena, 7, 45, offered), reply);
+            assertTrue((InitOut.flags(reply) & InitOut.OVER_IO_URING) != 0, "taken: in flags2 with INIT_EXT");
+            assertTrue(ring.granted(InitOut.OVER_IO_URING));
+            ring.replied();
+            assertTrue(ring.awaitReplied(0));
+
+            InitNegotiation notOffered = new InitNegotiation(false, true, 1 << 20);
+            notOffered.answer(initRequest(arena, 7, 45, InitOut.ASYNC_READ | InitOut.INIT_EXT), reply);
+            assertFalse(notOffered.granted(InitOut.OVER_IO_URING), "a kernel with enable_uring=N does not offer it");
+
+            InitNegotiation notAsked = new InitNegotiation(false, 1 << 20);
+            notAsked.answer(initRequest(arena, 7, 45, offered), reply);
+            assertEquals(0, InitOut.flags(reply) & InitOut.OVER_IO_URING, "only with -o io_uring");
+        }
+    }
 }

@@ -25,6 +25,18 @@ final class Mounted implements AutoCloseable {
     /** XDG_STATE_HOME of every command the tests run, unless they set it: the mount logs land in the build tree. */
     static final Path TEST_STATE = Path.of(System.getProperty("nvmfs.jar")).toAbsolutePath().getParent().resolve("it-state");
 
+    /**
+     * The transport every mount the tests make is served over: {@code io_uring} in the io-uring
+     * execution of the integration tests (fuse-mount/pom.xml), which then mounts with -o io_uring;
+     * empty for /dev/fuse.
+     */
+    static final String TRANSPORT = System.getProperty("nvmfs.transport", "");
+
+    /** What the mount options the tests expect end with on this transport: {@code ,io_uring} or nothing. */
+    static String transportOption() {
+        return TRANSPORT.isEmpty() ? "" : "," + TRANSPORT;
+    }
+
     record Result(int exit, String out, String err) {
     }
 
@@ -48,6 +60,11 @@ final class Mounted implements AutoCloseable {
         return m;
     }
 
+    /** The mount already made on dir/mnt from dir/fs.img (by a test's own mount command), unmounted at close. */
+    static Mounted existingMounted(Path dir) {
+        return new Mounted(dir, "");
+    }
+
     /** As {@link #fresh}, with the JVM serving the mount (and every remount) started with {@code javaOptions}. */
     static Mounted freshWithJvm(Path dir, String size, String javaOptions, String... options) throws Exception {
         Mounted m = new Mounted(dir, javaOptions);
@@ -59,9 +76,13 @@ final class Mounted implements AutoCloseable {
 
     void mount(String... options) throws Exception {
         List<String> args = new ArrayList<>(List.of("mount", image.toString(), mnt.toString()));
-        if (options.length > 0) {
+        List<String> all = new ArrayList<>(List.of(options));
+        if (!TRANSPORT.isEmpty()) {
+            all.add(TRANSPORT);
+        }
+        if (!all.isEmpty()) {
             args.add("-o");
-            args.add(String.join(",", options));
+            args.add(String.join(",", all));
         }
         ok(args.toArray(String[]::new));
     }

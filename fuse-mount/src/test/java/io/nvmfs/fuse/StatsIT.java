@@ -52,14 +52,15 @@ class StatsIT {
         try (Mounted m = Mounted.fresh(dir, "64M", "noexec", "strictatime", "nodiratime", "commit=2", "cache_size=32M",
                 "attr_timeout=0.5", "entry_timeout=2", "writeback_cache", "debug")) {
             String expected = "fsname=" + m.image + ",subtype=nvmfs,default_permissions,rw,nosuid,nodev,noexec,async,"
-                    + "strictatime,nodiratime,commit=2,cache_size=32M,attr_timeout=0.5,entry_timeout=2,writeback_cache,debug";
+                    + "strictatime,nodiratime,commit=2,cache_size=32M,attr_timeout=0.5,entry_timeout=2,writeback_cache,debug"
+                    + Mounted.transportOption();
             assertEquals(expected, options(m, false), "text");
             assertEquals(expected, options(m, true), "--json");
         }
         // sync: every write persisted before it returns, so the kernel is not given the writeback cache asked for.
         try (Mounted m = Mounted.existing(dir, "sync", "writeback_cache", "commit=0", "cache_size=1536K")) {
             assertEquals("fsname=" + m.image + ",subtype=nvmfs,default_permissions,rw,nosuid,nodev,exec,sync,relatime,"
-                    + "commit=0,cache_size=1536K,attr_timeout=1,entry_timeout=1", options(m, false));
+                    + "commit=0,cache_size=1536K,attr_timeout=1,entry_timeout=1" + Mounted.transportOption(), options(m, false));
         }
     }
 
@@ -140,7 +141,10 @@ class StatsIT {
             assertTrue(r.out().contains("\nnamespace      " + m.image + "\n"), r.out());
             assertTrue(r.out().contains("\nmode           rw\n"), r.out());
             assertTrue(r.out().contains("\noptions        fsname=" + m.image + ",subtype=nvmfs,default_permissions,rw,nosuid,nodev,"
-                    + "exec,async,relatime,commit=5,cache_size=64M,attr_timeout=1,entry_timeout=1\n"), "the defaults, stated: " + r.out());
+                    + "exec,async,relatime,commit=5,cache_size=64M,attr_timeout=1,entry_timeout=1" + Mounted.transportOption() + "\n"),
+                    "the defaults, stated: " + r.out());
+            assertTrue(r.out().contains(Mounted.TRANSPORT.isEmpty() ? "\ntransport      /dev/fuse\n" : "\ntransport      io_uring, "),
+                    "the transport: " + r.out());
             assertTrue(count(r.out(), "create") >= 3, r.out());
             assertTrue(count(r.out(), "write") >= 3, r.out());
             assertTrue(count(r.out(), "read") >= 1, r.out());
@@ -156,7 +160,7 @@ class StatsIT {
             assertEquals(0, parsed.exit(), "JSON parses: " + parsed.err());
             assertEquals(m.mountPid() + " rw True True 258048 True True ['cacheBytes', 'cachedInodes', 'freeBlocksPerOrder',"
                     + " 'freePages', 'journalBytes', 'journalUsedBytes', 'mode', 'mountPoint', 'namespace', 'options', 'pid',"
-                    + " 'readOnlyReason', 'requests']", parsed.out().trim());
+                    + " 'readOnlyReason', 'requests', 'ringRequests', 'transport']", parsed.out().trim());
             assertEquals(0, Mounted.run(List.of("python3", "-m", "json.tool", doc.toString())).exit());
             socket = StatsSocket.of(m.mnt.toAbsolutePath().normalize());
             assertTrue(Files.exists(socket), socket.toString());
