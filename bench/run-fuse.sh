@@ -9,7 +9,9 @@
 # nvmfs/reference and reference/tmpfs.   Usage: bench/run-fuse.sh [output-file]
 # Knobs (environment): REPEATS, SIZE, FILES; CASES (a regex of case names to run, default all);
 # NVMFS (the nvmfs launcher to benchmark, default this checkout's bin/nvmfs; for before/after runs);
-# NVMFS_OPTS (mount options for nvmfs only, e.g. writeback_cache; the reference never has it).
+# NVMFS_OPTS (mount options for nvmfs only, e.g. writeback_cache; the reference never has it);
+# URING (1: also nvmfs -o io_uring, a second mount in the same run, column "uring"; default 1 when
+# /sys/module/fuse/parameters/enable_uring is Y, which root can set).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$here/bench/results/fuse-$(date -u +%Y%m%dT%H%M%SZ).txt}"
@@ -33,10 +35,15 @@ mkdir -p "$here/bench/reference/build"
 gcc -O2 -Wall -Wextra -o "$here/bench/reference/build/memfs" "$here/bench/reference/memfs.c" $(pkg-config fuse --cflags --libs)
 
 work="$(mktemp -d /dev/shm/nvmfs-bench.XXXXXX)"
-mkdir -p "$work/nvmfs" "$work/ref" "$work/tmpfs"
+mkdir -p "$work/nvmfs" "$work/uring" "$work/ref" "$work/tmpfs"
 nvmfs="${NVMFS:-$here/bin/nvmfs}"
+if [ -z "${URING:-}" ]; then
+  URING=0; [ "$(cat /sys/module/fuse/parameters/enable_uring 2>/dev/null)" = Y ] && URING=1
+fi
+systems=(nvmfs ref tmpfs); [ "$URING" = 1 ] && systems=(nvmfs uring ref tmpfs)
 cleanup() {
   fusermount -u "$work/nvmfs" 2>/dev/null || true
+  fusermount -u "$work/uring" 2>/dev/null || true
   fusermount -u "$work/ref" 2>/dev/null || true
   sleep 1
   rm -rf "$work"
@@ -50,6 +57,11 @@ mount_all() { # $1: extra options for both FUSE filesystems
   "$nvmfs" mkfs --size 6G "$work/nvmfs.img" >/dev/null
   if [ -n "$nopts" ]; then "$nvmfs" mount "$work/nvmfs.img" "$work/nvmfs" -o "$nopts" >/dev/null
   else "$nvmfs" mount "$work/nvmfs.img" "$work/nvmfs" >/dev/null; fi
+  if [ "$URING" = 1 ]; then
+    rm -f "$work/uring.img"
+    "$nvmfs" mkfs --size 6G "$work/uring.img" >/dev/null
+    "$nvmfs" mount "$work/uring.img" "$work/uring" -o "io_uring${nopts:+,$nopts}" >/dev/null
+  fi
   rm -f "$work/ref.img"
   if [ -n "$opts" ]; then "$here/bench/reference/build/memfs" "$work/ref.img" 6144 "$work/ref" -o "$opts"
   else "$here/bench/reference/build/memfs" "$work/ref.img" 6144 "$work/ref"; fi
@@ -57,6 +69,7 @@ mount_all() { # $1: extra options for both FUSE filesystems
 }
 umount_all() {
   "$nvmfs" umount "$work/nvmfs"
+  [ "$URING" = 1 ] && "$nvmfs" umount "$work/uring"
   fusermount -u "$work/ref"; sleep 0.5
   rm -rf "${work:?}/tmpfs/"*
 }
@@ -99,7 +112,7 @@ declare -A R
 run_case() { # key fn args... ; fills R[key,fs] with the median over REPEATS
   local key="$1"; shift
   [[ "$key" =~ $CASES ]] || return 0
-  for fs in nvmfs ref tmpfs; do
+  for fs in "${systems[@]}"; do
     local vals=()
     for r in $(seq "$REPEATS"); do vals+=("$("$@" "$work/$fs")"); done
     R[$key,$fs]="$(median "${vals[@]}")"
@@ -124,13 +137,23 @@ if [[ "metadata-zero-timeouts" =~ $CASES ]]; then
 fi
 
 {
-  echo "# bench/run-fuse.sh $(date -u +%FT%TZ) on $(nproc) cores, $(uname -r); medians of $REPEATS; fio $SIZE per job; nvmfs -o ${NVMFS_OPTS:-(defaults)}"
-  printf '%-26s %12s %12s %12s %10s %10s\n' case nvmfs reference tmpfs nvmfs/ref ref/tmpfs
+  echo "# bench/run-fuse.sh $(date -u +%FT%TZ) on $(nproc) cores, $(uname -r); medians of $REPEATS; fio $SIZE per job; nvmfs -o ${NVMFS_OPTS:-(defaults)}$([ "$URING" = 1 ] && echo ", uring: the same with io_uring")"
+  if [ "$URING" = 1 ]; then
+    printf '%-26s %12s %12s %12s %12s %10s %10s %10s\n' case nvmfs uring reference tmpfs nvmfs/ref uring/ref ref/tmpfs
+  else
+    printf '%-26s %12s %12s %12s %10s %10s\n' case nvmfs reference tmpfs nvmfs/ref ref/tmpfs
+  fi
   for key in $(printf '%s\n' "${!R[@]}" | cut -d, -f1 | sort -u); do
     [ -n "${R[$key,nvmfs]:-}" ] || continue
     n="${R[$key,nvmfs]}"; c="${R[$key,ref]}"; t="${R[$key,tmpfs]}"
-    printf '%-26s %12s %12s %12s %10s %10s\n' "$key" "$n" "$c" "$t" \
-      "$(python3 -c "print('%.2f' % ($n/$c))")" "$(python3 -c "print('%.2f' % ($c/$t))")"
+    if [ "$URING" = 1 ]; then
+      u="${R[$key,uring]}"
+      printf '%-26s %12s %12s %12s %12s %10s %10s %10s\n' "$key" "$n" "$u" "$c" "$t" \
+        "$(python3 -c "print('%.2f' % ($n/$c))")" "$(python3 -c "print('%.2f' % ($u/$c))")" "$(python3 -c "print('%.2f' % ($c/$t))")"
+    else
+      printf '%-26s %12s %12s %12s %10s %10s\n' "$key" "$n" "$c" "$t" \
+        "$(python3 -c "print('%.2f' % ($n/$c))")" "$(python3 -c "print('%.2f' % ($c/$t))")"
+    fi
   done
   echo "(MB/s for fio cases, operations/s for metadata)"
 } | tee "$out"

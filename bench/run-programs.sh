@@ -10,7 +10,9 @@
 #                (bench/programs/manyfiles.c)
 #   git-clone    git clone --no-hardlinks of this checkout's repository
 # Usage: bench/run-programs.sh [output-file]   Knobs: ROUNDS (1), ROWS (20000), FILES (80000),
-# FILES100K (100000), NVMFS (launcher, default bin/nvmfs), NVMFS_OPTS (mount options), CASES (regex)
+# FILES100K (100000), NVMFS (launcher, default bin/nvmfs), NVMFS_OPTS (mount options), CASES (regex),
+# URING (1: also nvmfs -o io_uring, a second mount in the same run; default 1 when the kernel's
+# /sys/module/fuse/parameters/enable_uring is Y)
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:-$here/bench/results/programs-$(date -u +%Y%m%dT%H%M%SZ).txt}"
@@ -28,6 +30,7 @@ gcc -O2 -Wall -Wextra -o "$here/bench/programs/build/manyfiles" "$here/bench/pro
 work="$(mktemp -d /dev/shm/nvmfs-programs.XXXXXX)"
 cleanup() {
   fusermount -u "$work/nvmfs" 2>/dev/null || true
+  fusermount -u "$work/uring" 2>/dev/null || true
   umount "$work/tmpfs" 2>/dev/null || true
   sleep 1
   rm -rf "$work"
@@ -74,17 +77,28 @@ run_case() { # $1 case, $2 dir -> seconds on stdout
 results="$work/results"
 : > "$results"
 cases=(sqlite-wal sqlite-rollback tar-x rsync-in rsync-out files-100k git-clone)
+if [ -z "${URING:-}" ]; then
+  URING=0; [ "$(cat /sys/module/fuse/parameters/enable_uring 2>/dev/null)" = Y ] && URING=1
+fi
+systems=(tmpfs nvmfs); [ "$URING" = 1 ] && systems=(tmpfs nvmfs uring)
+mkdir -p "$work/uring"
 for r in $(seq "$ROUNDS"); do
   rm -f "$work/nvmfs.img"
   "$nvmfs" mkfs -q --size 6G "$work/nvmfs.img" >/dev/null
   "$nvmfs" mount "$work/nvmfs.img" "$work/nvmfs" ${NVMFS_OPTS:+-o "$NVMFS_OPTS"} >/dev/null
+  if [ "$URING" = 1 ]; then
+    rm -f "$work/uring.img"
+    "$nvmfs" mkfs -q --size 6G "$work/uring.img" >/dev/null
+    "$nvmfs" mount "$work/uring.img" "$work/uring" -o "io_uring${NVMFS_OPTS:+,$NVMFS_OPTS}" >/dev/null
+  fi
   for c in "${cases[@]}"; do
     [[ "$c" =~ $CASES ]] || continue
-    for fs in tmpfs nvmfs; do
+    for fs in "${systems[@]}"; do
       echo "$fs $c $(run_case "$c" "$work/$fs")" >> "$results"
     done
   done
   "$nvmfs" umount "$work/nvmfs"
+  [ "$URING" = 1 ] && "$nvmfs" umount "$work/uring"
 done
 {
   echo "# bench/run-programs.sh $(date -u +%FT%TZ) on $(nproc) cores, $(uname -r); ROUNDS=$ROUNDS ROWS=$ROWS FILES=$FILES FILES100K=$FILES100K; nvmfs -o ${NVMFS_OPTS:-(defaults)}"
@@ -97,10 +111,19 @@ for line in open(sys.argv[1]):
     rows[(fs, case)].append(float(secs))
     if case not in order:
         order.append(case)
-print("| program | tmpfs s | nvmfs s | nvmfs/tmpfs |")
-print("|---|---:|---:|---:|")
+uring = any(fs == "uring" for fs, _ in rows)
+if uring:
+    print("| program | tmpfs s | nvmfs s | io_uring s | nvmfs/tmpfs | io_uring/tmpfs |")
+    print("|---|---:|---:|---:|---:|---:|")
+else:
+    print("| program | tmpfs s | nvmfs s | nvmfs/tmpfs |")
+    print("|---|---:|---:|---:|")
 for c in order:
     t, n = statistics.median(rows[("tmpfs", c)]), statistics.median(rows[("nvmfs", c)])
-    print(f"| {c} | {t:.2f} | {n:.2f} | {n / t:.1f}× |")
+    if uring:
+        u = statistics.median(rows[("uring", c)])
+        print(f"| {c} | {t:.2f} | {n:.2f} | {u:.2f} | {n / t:.1f}× | {u / t:.1f}× |")
+    else:
+        print(f"| {c} | {t:.2f} | {n:.2f} | {n / t:.1f}× |")
 PY
 } | tee "$out"

@@ -45,10 +45,6 @@ final class Session {
     /** Entries per io_uring queue: requests the kernel can hand one CPU's queue before it keeps them waiting. */
     static final int RING_DEPTH = 8;
 
-    Session(LibFuseMount lib, Path mountPoint, InitNegotiation init, Dispatcher dispatcher) {
-        this(lib, mountPoint, init, dispatcher, new Transport(false, 0));
-    }
-
     /**
      * @param transport what {@code nvmfs stats} shows of the transport; io_uring is served when it
      *                  was asked for ({@link IoUringSupport#problem} found nothing against it)
