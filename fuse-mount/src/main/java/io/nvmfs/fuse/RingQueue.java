@@ -26,9 +26,6 @@ import java.util.logging.Logger;
  */
 final class RingQueue implements RingEntry.Commits {
     private static final Logger LOG = Logger.getLogger("io.nvmfs.fuse");
-    private static final int EINTR = 4;
-    private static final int EAGAIN = 11;
-    private static final int ENODEV = 19;
     private static final int ENOTCONN = 107;
     private static final int ECONNABORTED = 103;
 
@@ -82,7 +79,7 @@ final class RingQueue implements RingEntry.Commits {
         int live = depth;
         while (live > 0) {
             int r = ring.submitAndWait(1);
-            if (r == -EINTR) {
+            if (r == -Channel.EINTR) {
                 continue;
             }
             if (r < 0) {
@@ -112,10 +109,7 @@ final class RingQueue implements RingEntry.Commits {
                 LOG.log(Level.SEVERE, "a ring request failed outside its handler (answered EIO)", t);
             }
         }
-        if (!e.committed()) {
-            e.reply.error(Errno.EIO.code());
-        }
-        if (!e.committed()) { // the reply had already been answered without a commit: never leave the entry idle
+        if (!e.committed()) { // unanswered, or answered as needing no reply: never leave the entry idle
             OutHeader.write(e.reply.buf, OutHeader.SIZE, -Errno.EIO.code(), e.commitId());
             e.send(e.reply.buf, OutHeader.SIZE);
         }
@@ -123,10 +117,10 @@ final class RingQueue implements RingEntry.Commits {
 
     /** The entry's command failed with {@code errno}: true if the entry serves on (resubmitted). */
     private boolean completedWithError(RingEntry e, int errno) {
-        if (errno == ENOTCONN || errno == ECONNABORTED || errno == ENODEV) {
+        if (errno == ENOTCONN || errno == ECONNABORTED || errno == Channel.ENODEV) {
             return false; // the connection is gone: this entry's end
         }
-        if (errno == EINTR || errno == EAGAIN) {
+        if (errno == Channel.EINTR || errno == Channel.EAGAIN) {
             submit(e, outstanding[e.index]);
             return true;
         }

@@ -2,6 +2,7 @@ package io.nvmfs.fuse;
 
 import io.nvmfs.core.Errno;
 import io.nvmfs.fuse.protocol.InHeader;
+import io.nvmfs.fuse.protocol.InitOut;
 import io.nvmfs.fuse.protocol.NotifyInvalInode;
 import io.nvmfs.fuse.protocol.Opcode;
 import java.lang.foreign.Arena;
@@ -109,7 +110,7 @@ final class Session {
         } catch (InterruptedException e) {
             return;
         }
-        if (!init.granted(io.nvmfs.fuse.protocol.InitOut.OVER_IO_URING)) {
+        if (!init.granted(InitOut.OVER_IO_URING)) {
             String why = "the kernel's INIT did not offer FUSE over io_uring";
             transport.ringNotUsed(why);
             LOG.warning("-o io_uring: " + why + "; serving over /dev/fuse");
